@@ -1,0 +1,217 @@
+//! Typed errors. Every refusal is its own variant, and its message says what
+//! was wrong and what a member of staff can do about it.
+
+use std::path::PathBuf;
+
+use crate::keys::KeyId;
+
+/// A rule of the programme model is broken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{at}: {problem}")]
+pub struct ProgrammeError {
+    /// Where: e.g. "session 3 `s03-urges`, phase Main work" or "tool `abc`".
+    pub at: String,
+    /// What is wrong there.
+    pub problem: String,
+}
+
+/// A key could not be made, read or used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// A key file could not be read.
+    #[error("cannot read key file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Key generation failed.
+    #[error("could not make a key pair: {0}")]
+    Generate(String),
+    /// The secret key file is not a minisign secret key.
+    #[error("this is not a minisign secret key ({0}); check you gave the .key file, not the .pub")]
+    BadSecretKey(String),
+    /// The text is not a minisign public key.
+    #[error("this is not a minisign public key; check you gave the .pub file")]
+    BadPublicKey,
+    /// The file is not a minisign public key.
+    #[error("{0} is not a minisign public key; check you gave the .pub file")]
+    BadPublicKeyFile(PathBuf),
+    /// The secret key is encrypted and no password was given.
+    #[error("this secret key is password-protected: give its password")]
+    PasswordNeeded,
+    /// The password does not open the secret key.
+    #[error("wrong password for this secret key")]
+    WrongPassword,
+    /// Signing failed.
+    #[error("could not sign: {0}")]
+    Sign(String),
+}
+
+/// A content pack was refused, or could not be read or installed.
+///
+/// Whatever the variant, nothing of the refused pack was installed and the
+/// content store is as it was.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PackError {
+    /// The pack file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The pack file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a tar archive or ends early.
+    #[error("the pack is damaged or incomplete ({0}); copy it to the USB stick again")]
+    Truncated(String),
+    /// The archive does not start with `manifest.json` then `manifest.sig`.
+    #[error("the pack does not start with manifest.json and manifest.sig (found `{found}` at entry {index}); this is not an InsideOut content pack")]
+    NotAPack {
+        /// Position of the entry, from 1.
+        index: usize,
+        /// What was there instead.
+        found: String,
+    },
+    /// The manifest or signature is bigger than any real one.
+    #[error("{what} is {size} bytes, over the limit of {limit}; the pack is not genuine")]
+    HeaderTooLarge {
+        /// `manifest.json` or `manifest.sig`.
+        what: &'static str,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The signature file is not a minisign signature.
+    #[error("manifest.sig is not a valid signature; the pack is damaged or was not signed: ask the content team for a signed pack")]
+    SignatureMalformed,
+    /// Signed, but by a key this kiosk does not trust.
+    #[error("the pack is signed by key {}, which this kiosk does not trust (trusted: {trusted}); ask the content team which key signed it", .signer.map(|k| k.to_string()).unwrap_or_else(|| "(unreadable)".into()))]
+    UntrustedSigner {
+        /// The key id in the signature, if readable.
+        signer: Option<KeyId>,
+        /// The trusted key ids, comma-separated.
+        trusted: String,
+    },
+    /// The signature does not match the manifest: it was changed after signing.
+    #[error("the signature does not match the manifest (key {0}): the pack was changed after it was signed; do not use it")]
+    SignatureInvalid(KeyId),
+    /// The signed manifest is not valid JSON of the expected shape.
+    #[error("the signed manifest cannot be read ({0}); the pack was built by an incompatible tool")]
+    ManifestInvalid(String),
+    /// The manifest's format version is not one this software reads.
+    #[error("pack format {found} is not supported (this kiosk reads format {supported}); update the kiosk software first")]
+    UnsupportedFormat {
+        /// The pack's format version.
+        found: u32,
+        /// The version this build reads.
+        supported: u32,
+    },
+    /// Made for another product.
+    #[error("this pack is for `{found}`, not `{expected}`; use a pack made for this kiosk")]
+    WrongProduct {
+        /// The pack's `compatible` string.
+        found: String,
+        /// This kiosk's product string.
+        expected: String,
+    },
+    /// The manifest lists a file path that is not allowed.
+    #[error("the manifest lists `{path}`: {reason}; the pack is not genuine")]
+    BadPath {
+        /// The path as written.
+        path: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// An archive entry is not a plain file or folder.
+    #[error("entry `{path}` is a {kind}, which packs may not contain; the pack is not genuine")]
+    ForbiddenEntry {
+        /// The entry path.
+        path: String,
+        /// E.g. "symbolic link", "device".
+        kind: &'static str,
+    },
+    /// An archive entry has a path that is not allowed.
+    #[error("entry `{path}`: {reason}; the pack is not genuine")]
+    UnsafePath {
+        /// The entry path as written (lossy).
+        path: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// The same path appears twice.
+    #[error("entry `{0}` appears twice; the pack is not genuine")]
+    DuplicateEntry(String),
+    /// An entry that the manifest does not list.
+    #[error("entry `{0}` is not listed in the signed manifest; the pack is not genuine")]
+    UnlistedEntry(String),
+    /// A listed file is missing from the archive.
+    #[error("file `{0}` listed in the manifest is missing; the pack is incomplete: copy it again")]
+    MissingFile(String),
+    /// An entry's size differs from the manifest.
+    #[error("file `{path}` is {actual} bytes but the manifest says {expected}; the pack is damaged or was changed")]
+    SizeMismatch {
+        /// The file.
+        path: String,
+        /// Size in the manifest.
+        expected: u64,
+        /// Size in the archive.
+        actual: u64,
+    },
+    /// An entry's SHA-256 differs from the manifest.
+    #[error("file `{0}` does not match its SHA-256 in the manifest; the pack is damaged or was changed")]
+    HashMismatch(String),
+    /// Limits on size or count were exceeded.
+    #[error("{0}; the pack is too large for this kiosk")]
+    OverLimit(String),
+    /// The pack's expiry date has passed.
+    #[error("this pack expired on {expires} (the kiosk's time is {now}); ask the content team for a current pack")]
+    Expired {
+        /// The pack's expiry.
+        expires: String,
+        /// The time it was checked against (the kiosk clock, or the newest
+        /// creation time already installed if the clock is behind it).
+        now: String,
+    },
+    /// The version is not newer than the installed one.
+    #[error("this pack is version {offered}, but version {installed} is installed; only a newer version can be installed")]
+    NotNewer {
+        /// The pack's version.
+        offered: u64,
+        /// The installed version.
+        installed: u64,
+    },
+    /// The signed programme fails validation (a content-team mistake).
+    #[error("the programme in the pack is not valid: {0}; ask the content team to fix and re-sign it")]
+    Programme(#[from] ProgrammeError),
+    /// The install was stopped before the switch; the old pack is still installed.
+    #[error("the import was cancelled; the programme already installed is unchanged")]
+    Cancelled,
+    /// A file system operation in the content store failed.
+    #[error("cannot write the content store at {path}: {source}; the programme already installed is unchanged")]
+    Store {
+        /// The path being written.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The installed content is damaged (for example edited on disk).
+    #[error("the installed content at {path} is damaged ({problem}); import the content pack again")]
+    InstalledDamaged {
+        /// The file or folder.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+impl PackError {
+    pub(crate) fn store(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> PackError {
+        let path = path.into();
+        move |source| PackError::Store { path, source }
+    }
+}

@@ -1,0 +1,295 @@
+//! Minisign-format keys and signatures.
+//!
+//! Signing uses the `minisign` crate (it can also make and decrypt
+//! password-protected secret keys); verification uses the small, audited
+//! `minisign-verify` crate. The files are the standard minisign formats, so the
+//! stock `minisign -V` tool can check any signature this crate makes.
+
+use std::fmt;
+use std::io::Cursor;
+use std::path::Path;
+
+use crate::error::KeyError;
+
+/// A minisign key id: the 8 bytes that name a key, shown as 16 hex digits
+/// exactly as `minisign` prints them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId([u8; 8]);
+
+impl KeyId {
+    fn from_slice(bytes: &[u8]) -> Option<KeyId> {
+        bytes.try_into().ok().map(KeyId)
+    }
+}
+
+impl fmt::Display for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // minisign prints the little-endian u64 in upper-case hex.
+        write!(f, "{:016X}", u64::from_le_bytes(self.0))
+    }
+}
+
+/// How `generate_keys` protects the new secret key.
+#[derive(Clone)]
+pub enum KeyProtection {
+    /// Encrypt the secret key with this password (scrypt, as minisign does).
+    Password(String),
+    /// Leave the secret key unencrypted: for tests and throw-away demo keys only.
+    Unencrypted,
+}
+
+/// A freshly made key pair, as the text of the two minisign files.
+pub struct GeneratedKeys {
+    /// Contents of the public key file (`.pub`).
+    pub public_key: String,
+    /// Contents of the secret key file (`.key`).
+    pub secret_key: String,
+    /// The pair's key id.
+    pub key_id: KeyId,
+}
+
+/// Makes a new minisign key pair.
+pub fn generate_keys(protection: KeyProtection) -> Result<GeneratedKeys, KeyError> {
+    let pair = match protection {
+        KeyProtection::Password(password) => {
+            minisign::KeyPair::generate_encrypted_keypair(Some(password))
+        }
+        KeyProtection::Unencrypted => minisign::KeyPair::generate_unencrypted_keypair(),
+    }
+    .map_err(|e| KeyError::Generate(e.to_string()))?;
+    let key_id = KeyId::from_slice(pair.pk.keynum())
+        .ok_or_else(|| KeyError::Generate("key id has the wrong length".into()))?;
+    let comment = format!("InsideOut key {key_id}");
+    let public_key = pair
+        .pk
+        .to_box()
+        .and_then(|b| String::from_utf8(b.to_bytes()).map_err(|e| e.into_io_error()))
+        .map_err(|e| KeyError::Generate(e.to_string()))?;
+    let secret_key = pair
+        .sk
+        .to_box(Some(&comment))
+        .and_then(|b| String::from_utf8(b.to_bytes()).map_err(|e| e.into_io_error()))
+        .map_err(|e| KeyError::Generate(e.to_string()))?;
+    Ok(GeneratedKeys {
+        public_key,
+        secret_key,
+        key_id,
+    })
+}
+
+trait IntoIoError {
+    fn into_io_error(self) -> minisign::PError;
+}
+impl IntoIoError for std::string::FromUtf8Error {
+    fn into_io_error(self) -> minisign::PError {
+        minisign::PError::new(minisign::ErrorKind::Encoding, self)
+    }
+}
+
+/// A secret key ready to sign.
+pub struct SigningKey {
+    sk: minisign::SecretKey,
+    pk: minisign::PublicKey,
+    key_id: KeyId,
+}
+
+impl SigningKey {
+    /// Reads a minisign secret key file. `password` is needed for an encrypted
+    /// key and ignored for an unencrypted one.
+    pub fn from_text(text: &str, password: Option<&str>) -> Result<SigningKey, KeyError> {
+        let sk_box = minisign::SecretKeyBox::from_string(text)
+            .map_err(|e| KeyError::BadSecretKey(e.to_string()))?;
+        // An encrypted key fails the unencrypted checksum; only then is the
+        // password used (minisign would otherwise prompt on the terminal).
+        let sk = match sk_box.clone().into_unencrypted_secret_key() {
+            Ok(sk) => sk,
+            Err(_) => {
+                let password = password.ok_or(KeyError::PasswordNeeded)?;
+                sk_box
+                    .into_secret_key(Some(password.to_owned()))
+                    .map_err(|_| KeyError::WrongPassword)?
+            }
+        };
+        let pk = minisign::PublicKey::from_secret_key(&sk)
+            .map_err(|e| KeyError::BadSecretKey(e.to_string()))?;
+        let key_id = KeyId::from_slice(sk.keynum())
+            .ok_or_else(|| KeyError::BadSecretKey("key id has the wrong length".into()))?;
+        Ok(SigningKey { sk, pk, key_id })
+    }
+
+    /// Reads a minisign secret key file from disk.
+    pub fn from_file(path: &Path, password: Option<&str>) -> Result<SigningKey, KeyError> {
+        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_text(&text, password)
+    }
+
+    /// Whether the key file at `path` needs a password (it is encrypted).
+    pub fn file_needs_password(path: &Path) -> Result<bool, KeyError> {
+        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let sk_box = minisign::SecretKeyBox::from_string(&text)
+            .map_err(|e| KeyError::BadSecretKey(e.to_string()))?;
+        Ok(sk_box.into_unencrypted_secret_key().is_err())
+    }
+
+    /// The key id of this key (and of its public key).
+    pub fn key_id(&self) -> KeyId {
+        self.key_id
+    }
+
+    /// The matching public key file's text.
+    pub fn public_key_text(&self) -> Result<String, KeyError> {
+        let b = self
+            .pk
+            .to_box()
+            .map_err(|e| KeyError::Generate(e.to_string()))?;
+        String::from_utf8(b.to_bytes()).map_err(|e| KeyError::Generate(e.to_string()))
+    }
+
+    /// Signs `data`, returning the text of a minisign `.sig` file. The trusted
+    /// comment is covered by the signature; keep it to one line.
+    pub fn sign(&self, data: &[u8], trusted_comment: &str) -> Result<String, KeyError> {
+        let comment = trusted_comment.replace(['\n', '\r'], " ");
+        let sig = minisign::sign(
+            Some(&self.pk),
+            &self.sk,
+            Cursor::new(data),
+            Some(&comment),
+            Some(&format!("signature from InsideOut key {}", self.key_id)),
+        )
+        .map_err(|e| KeyError::Sign(e.to_string()))?;
+        Ok(sig.into_string())
+    }
+}
+
+/// A public key the verifier trusts.
+#[derive(Clone)]
+pub struct TrustedKey {
+    key: minisign_verify::PublicKey,
+    key_id: KeyId,
+}
+
+impl TrustedKey {
+    /// Parses the text of a minisign public key file.
+    pub fn from_text(text: &str) -> Result<TrustedKey, KeyError> {
+        let key = minisign_verify::PublicKey::decode(text).map_err(|_| KeyError::BadPublicKey)?;
+        // minisign-verify keeps the id private; the signing crate exposes it.
+        let key_id = minisign::PublicKeyBox::from_string(text)
+            .and_then(|b| b.into_public_key())
+            .ok()
+            .and_then(|pk| KeyId::from_slice(pk.keynum()))
+            .ok_or(KeyError::BadPublicKey)?;
+        Ok(TrustedKey { key, key_id })
+    }
+
+    /// Reads a minisign public key file.
+    pub fn from_file(path: &Path) -> Result<TrustedKey, KeyError> {
+        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_text(&text).map_err(|e| match e {
+            KeyError::BadPublicKey => KeyError::BadPublicKeyFile(path.to_owned()),
+            e => e,
+        })
+    }
+
+    /// The key's id.
+    pub fn key_id(&self) -> KeyId {
+        self.key_id
+    }
+}
+
+/// The set of keys whose signatures are accepted.
+#[derive(Clone, Default)]
+pub struct TrustedKeys(Vec<TrustedKey>);
+
+/// Why a signature was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureProblem {
+    /// The signature file is not a minisign signature.
+    Malformed,
+    /// Signed by a key that is not trusted (its id is given when readable).
+    UntrustedKey(Option<KeyId>),
+    /// Signed by a trusted key id, but the signature does not match the data.
+    Invalid(KeyId),
+}
+
+impl TrustedKeys {
+    /// A set of trusted keys.
+    pub fn new(keys: Vec<TrustedKey>) -> TrustedKeys {
+        TrustedKeys(keys)
+    }
+
+    /// The ids of the trusted keys.
+    pub fn ids(&self) -> Vec<KeyId> {
+        self.0.iter().map(|k| k.key_id).collect()
+    }
+
+    /// Checks that `sig_text` is a valid minisign signature of exactly `data`
+    /// by one of the trusted keys, and returns that key's id. The key id is
+    /// compared before any cryptography is done.
+    pub fn verify(&self, data: &[u8], sig_text: &str) -> Result<KeyId, SignatureProblem> {
+        let sig = minisign_verify::Signature::decode(sig_text)
+            .map_err(|_| SignatureProblem::Malformed)?;
+        let signer = minisign::SignatureBox::from_string(sig_text)
+            .ok()
+            .and_then(|b| KeyId::from_slice(b.keynum()));
+        let key = self
+            .0
+            .iter()
+            .find(|k| Some(k.key_id) == signer)
+            .ok_or(SignatureProblem::UntrustedKey(signer))?;
+        // `false`: legacy (non-prehashed) signatures are refused.
+        key.key
+            .verify(data, &sig, false)
+            .map_err(|_| SignatureProblem::Invalid(key.key_id))?;
+        Ok(key.key_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_then_verify_and_refuse_changes() {
+        let keys = generate_keys(KeyProtection::Unencrypted).unwrap();
+        let sk = SigningKey::from_text(&keys.secret_key, None).unwrap();
+        assert_eq!(sk.key_id(), keys.key_id);
+        let trusted = TrustedKeys::new(vec![TrustedKey::from_text(&keys.public_key).unwrap()]);
+        let sig = sk.sign(b"hello", "pack test").unwrap();
+        assert_eq!(trusted.verify(b"hello", &sig), Ok(keys.key_id));
+        assert_eq!(
+            trusted.verify(b"hellO", &sig),
+            Err(SignatureProblem::Invalid(keys.key_id))
+        );
+        let other = generate_keys(KeyProtection::Unencrypted).unwrap();
+        let other_sk = SigningKey::from_text(&other.secret_key, None).unwrap();
+        let sig2 = other_sk.sign(b"hello", "x").unwrap();
+        assert_eq!(
+            trusted.verify(b"hello", &sig2),
+            Err(SignatureProblem::UntrustedKey(Some(other.key_id)))
+        );
+    }
+
+    #[test]
+    fn encrypted_key_needs_the_right_password() {
+        let keys = generate_keys(KeyProtection::Password("correct horse".into())).unwrap();
+        assert!(matches!(
+            SigningKey::from_text(&keys.secret_key, None),
+            Err(KeyError::PasswordNeeded)
+        ));
+        assert!(matches!(
+            SigningKey::from_text(&keys.secret_key, Some("wrong")),
+            Err(KeyError::WrongPassword)
+        ));
+        let sk = SigningKey::from_text(&keys.secret_key, Some("correct horse")).unwrap();
+        assert_eq!(sk.key_id(), keys.key_id);
+    }
+}

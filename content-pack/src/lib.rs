@@ -1,0 +1,38 @@
+//! # content-pack
+//!
+//! The InsideOut programme model and the signed content-pack format: how the
+//! content team builds and signs a pack, and how a kiosk checks one from a USB
+//! stick and installs it.
+//!
+//! Main types, in the order trust is gained:
+//! - [`Programme`]: sessions, phases, tools and worksheets, with validation.
+//! - [`SigningKey`], [`TrustedKeys`]: minisign-format keys and signatures.
+//! - [`UnverifiedPack`] → [`UnverifiedPack::verify`] → [`VerifiedPack`] →
+//!   [`ContentStore::install`] → [`InstalledPack`]: the manifest's contents are
+//!   reachable only once its signature has been checked.
+//!
+//! **Key decision:** the signature covers the exact bytes of `manifest.json`,
+//! which lists every file's size and SHA-256. The reader checks the signature
+//! before it parses anything else or writes a byte, then checks each file
+//! against the manifest as it streams it into a staging folder, and switches
+//! the installed pack with one atomic rename.
+//!
+//! This crate never depends on a UI toolkit and never opens a socket.
+
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod keys;
+pub mod manifest;
+pub mod programme;
+
+pub use error::{KeyError, PackError, ProgrammeError};
+pub use keys::{
+    generate_keys, GeneratedKeys, KeyId, KeyProtection, SignatureProblem, SigningKey, TrustedKey,
+    TrustedKeys,
+};
+pub use manifest::{Approval, FileEntry, Manifest, PackPath, FORMAT_VERSION, PRODUCT};
+pub use programme::{
+    ParticipantText, Phase, PhaseKind, Point, Programme, Session, Tool, Worksheet,
+    WorksheetField, WorksheetKind,
+};

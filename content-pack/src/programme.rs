@@ -1,0 +1,379 @@
+//! The programme model: sessions, phases, tools and worksheets.
+//!
+//! A [`Programme`] is what a content pack carries (as `programme.json`) and what
+//! the kiosk runs. [`Programme::validate`] checks the rules every session must
+//! follow (the SMART meeting format) and names the offending session or tool.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ProgrammeError;
+
+/// Shortest and longest session a programme may hold, in minutes.
+pub const SESSION_MINUTES: std::ops::RangeInclusive<u32> = 60..=120;
+
+/// The whole programme shipped in one pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Programme {
+    /// Name shown on the kiosk, e.g. "InsideOut — sample programme".
+    pub title: String,
+    /// Sessions in the order they are usually run.
+    pub sessions: Vec<Session>,
+    /// Every tool a session may use.
+    pub tools: Vec<Tool>,
+}
+
+/// One of the four points that organise the programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Point {
+    /// Point 1: build and maintain motivation.
+    Motivation,
+    /// Point 2: cope with urges.
+    Urges,
+    /// Point 3: manage thoughts, feelings and behaviours.
+    ThoughtsFeelingsBehaviours,
+    /// Point 4: live a balanced life.
+    BalancedLife,
+}
+
+impl Point {
+    /// All four points, in their usual order.
+    pub const ALL: [Point; 4] = [
+        Point::Motivation,
+        Point::Urges,
+        Point::ThoughtsFeelingsBehaviours,
+        Point::BalancedLife,
+    ];
+
+    /// The point's number, 1 to 4.
+    pub fn number(self) -> u8 {
+        match self {
+            Point::Motivation => 1,
+            Point::Urges => 2,
+            Point::ThoughtsFeelingsBehaviours => 3,
+            Point::BalancedLife => 4,
+        }
+    }
+
+    /// The point's name as a facilitator says it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Point::Motivation => "Build and keep up motivation",
+            Point::Urges => "Cope with urges",
+            Point::ThoughtsFeelingsBehaviours => "Manage thoughts, feelings and actions",
+            Point::BalancedLife => "Live a balanced life",
+        }
+    }
+}
+
+impl fmt::Display for Point {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Point {}: {}", self.number(), self.title())
+    }
+}
+
+/// One meeting of the group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    /// Stable id, e.g. `s01-introduction`; attendance records refer to it.
+    pub id: String,
+    /// Position in the programme, from 1.
+    pub number: u32,
+    /// Short title shown in lists.
+    pub title: String,
+    /// The point(s) this session works on.
+    pub points: Vec<Point>,
+    /// Planned length; equals the sum of the phases' minutes.
+    pub minutes: u32,
+    /// The phases, in the SMART meeting order.
+    pub phases: Vec<Phase>,
+}
+
+impl Session {
+    /// Ids of the tools the session's phases use, in first-use order, without repeats.
+    pub fn tool_ids(&self) -> Vec<&str> {
+        let mut seen = BTreeSet::new();
+        self.phases
+            .iter()
+            .flat_map(|p| p.tools.iter())
+            .filter(|t| seen.insert(t.as_str()))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// The kind of a phase; every session runs all five, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PhaseKind {
+    /// Purpose, ground rules, confidentiality and its limits.
+    Welcome,
+    /// Each member says how the week went.
+    CheckIn,
+    /// Pick topics from the check-in.
+    Agenda,
+    /// The main work, using at least one tool.
+    MainWork,
+    /// What each member takes away.
+    CheckOut,
+}
+
+impl PhaseKind {
+    /// The five phases in meeting order.
+    pub const ORDER: [PhaseKind; 5] = [
+        PhaseKind::Welcome,
+        PhaseKind::CheckIn,
+        PhaseKind::Agenda,
+        PhaseKind::MainWork,
+        PhaseKind::CheckOut,
+    ];
+
+    /// The label shown on screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            PhaseKind::Welcome => "Welcome",
+            PhaseKind::CheckIn => "Check-in",
+            PhaseKind::Agenda => "Agenda",
+            PhaseKind::MainWork => "Main work",
+            PhaseKind::CheckOut => "Check-out",
+        }
+    }
+}
+
+impl fmt::Display for PhaseKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Words for the screen, in two versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantText {
+    /// The usual text.
+    pub standard: String,
+    /// The same ideas in the plainest words, for the plain-language toggle.
+    pub plain: String,
+}
+
+/// One phase of a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    /// Which of the five phases this is.
+    pub kind: PhaseKind,
+    /// Heading on screen.
+    pub title: String,
+    /// Suggested minutes.
+    pub minutes: u32,
+    /// What the group sees.
+    pub text: ParticipantText,
+    /// What to say, what to watch for, timing tips; never shown to the group.
+    pub facilitator_notes: Vec<String>,
+    /// Ids of the tools used in this phase.
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Optional picture or sound under `media/` in the pack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<String>,
+}
+
+/// A SMART tool, with the worksheet the group fills in on screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    /// Stable id, e.g. `cost-benefit`; phases refer to it.
+    pub id: String,
+    /// Name shown on screen.
+    pub name: String,
+    /// The point(s) the tool supports.
+    pub points: Vec<Point>,
+    /// One line on what it is for.
+    pub summary: String,
+    /// Numbered steps, in order.
+    pub steps: Vec<String>,
+    /// The worksheet the group fills in together (never saved).
+    pub worksheet: Worksheet,
+}
+
+/// How a worksheet is laid out on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorksheetKind {
+    /// Boxes in a grid of two columns (e.g. the four boxes of a cost–benefit analysis).
+    Grid,
+    /// Labelled boxes one under another (e.g. a change plan).
+    List,
+    /// Each field scored from 0 to 10 (e.g. a lifestyle balance pie).
+    Rating,
+}
+
+/// A worksheet: a kind and its fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Worksheet {
+    /// Layout.
+    pub kind: WorksheetKind,
+    /// The boxes to fill in.
+    pub fields: Vec<WorksheetField>,
+}
+
+/// One box of a worksheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorksheetField {
+    /// Heading of the box.
+    pub label: String,
+    /// A short prompt shown inside the empty box.
+    #[serde(default)]
+    pub prompt: String,
+}
+
+impl Programme {
+    /// The session with this id.
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+
+    /// The tool with this id.
+    pub fn tool(&self, id: &str) -> Option<&Tool> {
+        self.tools.iter().find(|t| t.id == id)
+    }
+
+    /// Checks the rules every programme follows; the error names the session,
+    /// phase or tool at fault.
+    pub fn validate(&self) -> Result<(), ProgrammeError> {
+        let bad = |at: String, problem: String| Err(ProgrammeError { at, problem });
+        if self.title.trim().is_empty() {
+            return bad("programme".into(), "the title is empty".into());
+        }
+        if self.sessions.is_empty() {
+            return bad("programme".into(), "it has no sessions".into());
+        }
+        let mut tools = HashMap::new();
+        for tool in &self.tools {
+            let at = format!("tool `{}`", tool.id);
+            check_id(&tool.id).or_else(|p| bad(at.clone(), p))?;
+            if tools.insert(tool.id.as_str(), tool).is_some() {
+                return bad(at, "the id is used by another tool too".into());
+            }
+            for (what, text) in [("name", &tool.name), ("summary", &tool.summary)] {
+                if text.trim().is_empty() {
+                    return bad(at, format!("the {what} is empty"));
+                }
+            }
+            if tool.points.is_empty() {
+                return bad(at, "it names no point".into());
+            }
+            if tool.steps.is_empty() || tool.steps.iter().any(|s| s.trim().is_empty()) {
+                return bad(at, "it needs at least one step, and no step may be empty".into());
+            }
+            if tool.worksheet.fields.is_empty() {
+                return bad(at, "its worksheet has no fields".into());
+            }
+            if let Some(f) = tool.worksheet.fields.iter().find(|f| f.label.trim().is_empty()) {
+                return bad(at, format!("a worksheet field has no label (prompt `{}`)", f.prompt));
+            }
+        }
+        let mut ids = BTreeSet::new();
+        let mut numbers = BTreeSet::new();
+        for session in &self.sessions {
+            let at = format!("session {} `{}`", session.number, session.id);
+            check_id(&session.id).or_else(|p| bad(at.clone(), p))?;
+            if !ids.insert(session.id.as_str()) {
+                return bad(at, "the id is used by another session too".into());
+            }
+            if !numbers.insert(session.number) {
+                return bad(at, "the number is used by another session too".into());
+            }
+            if session.title.trim().is_empty() {
+                return bad(at, "the title is empty".into());
+            }
+            if session.points.is_empty() {
+                return bad(at, "it names no point".into());
+            }
+            if !SESSION_MINUTES.contains(&session.minutes) {
+                return bad(
+                    at,
+                    format!("it lasts {} minutes; sessions last 60 to 120", session.minutes),
+                );
+            }
+            let kinds: Vec<PhaseKind> = session.phases.iter().map(|p| p.kind).collect();
+            if kinds != PhaseKind::ORDER {
+                return bad(
+                    at,
+                    "its phases must be exactly: welcome, check-in, agenda, main-work, check-out"
+                        .into(),
+                );
+            }
+            let sum: u32 = session.phases.iter().map(|p| p.minutes).sum();
+            if sum != session.minutes {
+                return bad(
+                    at,
+                    format!(
+                        "its phases add up to {sum} minutes but the session says {}",
+                        session.minutes
+                    ),
+                );
+            }
+            for phase in &session.phases {
+                let at = format!("{at}, phase {}", phase.kind);
+                if phase.minutes == 0 {
+                    return bad(at, "it has 0 minutes".into());
+                }
+                if phase.title.trim().is_empty() {
+                    return bad(at, "the title is empty".into());
+                }
+                if phase.text.standard.trim().is_empty() || phase.text.plain.trim().is_empty() {
+                    return bad(at, "it needs both the standard and the plain text".into());
+                }
+                if phase.facilitator_notes.is_empty() {
+                    return bad(at, "it has no facilitator notes".into());
+                }
+                if let Some(t) = phase.tools.iter().find(|t| !tools.contains_key(t.as_str())) {
+                    return bad(at, format!("it uses tool `{t}`, which the programme does not have"));
+                }
+                if phase.kind == PhaseKind::MainWork && phase.tools.is_empty() {
+                    return bad(at, "main work must use at least one tool".into());
+                }
+                if let Some(media) = &phase.media {
+                    if !media.starts_with("media/") || crate::PackPath::new(media).is_err() {
+                        return bad(at, format!("media `{media}` must be a file under media/"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Paths under `media/` the programme refers to.
+    pub fn media_paths(&self) -> BTreeSet<&str> {
+        self.sessions
+            .iter()
+            .flat_map(|s| s.phases.iter())
+            .filter_map(|p| p.media.as_deref())
+            .collect()
+    }
+}
+
+/// Ids are short, lower-case and safe in file names and CSV.
+fn check_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "the id `{id}` must be 1 to 64 lower-case letters, digits or dashes"
+        ))
+    }
+}
