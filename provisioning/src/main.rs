@@ -1,1 +1,32 @@
-fn main(){}
+//! # insideout-provision
+//!
+//! The staff command line: make signing keys, build, sign, verify and inspect
+//! content packs, provision a kiosk's data directory and facilitators, and
+//! verify and aggregate attendance exports from many wings.
+//!
+//! This binary is glue: every rule lives in `content-pack` and `kiosk-core`.
+//! It parses arguments (clap), runs one command, and maps any error to one
+//! line on stderr and a non-zero exit. It never opens a socket.
+
+mod cli;
+mod export;
+mod keys;
+mod kiosk;
+mod pack;
+mod password;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("insideout-provision: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! What the user typed (clap) and the dispatch to one command.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Staff tools for InsideOut kiosks: keys, content packs, kiosk set-up, exports.
+#[derive(Parser)]
+#[command(name = "insideout-provision", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Make a minisign key pair (the secret key is password-protected unless --unencrypted).
+    Keygen(crate::keys::KeygenArgs),
+    /// Build, verify and inspect content packs.
+    #[command(subcommand)]
+    Pack(PackCommand),
+    /// Set up a kiosk's data directory and facilitators.
+    #[command(subcommand)]
+    Kiosk(KioskCommand),
+    /// Verify and report on attendance exports.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Subcommand)]
+enum PackCommand {
+    /// Build and sign a pack from a source folder.
+    Build(crate::pack::BuildArgs),
+    /// Check a pack's signature and every file's hash.
+    Verify(crate::pack::VerifyArgs),
+    /// Show a pack's manifest, sessions and tools (after checking its signature if keys are given).
+    Inspect(crate::pack::InspectArgs),
+}
+
+#[derive(Subcommand)]
+enum KioskCommand {
+    /// Create a kiosk data directory.
+    Init(crate::kiosk::InitArgs),
+    /// Add a facilitator, or change their PIN (PIN read from stdin).
+    AddFacilitator(crate::kiosk::AddFacilitatorArgs),
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Check an export bundle's signature and every file's hash.
+    Verify(crate::export::VerifyArgs),
+    /// Aggregate many export bundles into a report.
+    Report(crate::export::ReportArgs),
+}
+
+/// `--data-dir DIR`, shared by the kiosk commands.
+#[derive(Args)]
+pub struct DataDir {
+    /// The kiosk's data directory.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: PathBuf,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Keygen(a) => crate::keys::keygen(a),
+        Command::Pack(PackCommand::Build(a)) => crate::pack::build(a),
+        Command::Pack(PackCommand::Verify(a)) => crate::pack::verify(a),
+        Command::Pack(PackCommand::Inspect(a)) => crate::pack::inspect(a),
+        Command::Kiosk(KioskCommand::Init(a)) => crate::kiosk::init(a),
+        Command::Kiosk(KioskCommand::AddFacilitator(a)) => crate::kiosk::add_facilitator(a),
+        Command::Export(ExportCommand::Verify(a)) => crate::export::verify(a),
+        Command::Export(ExportCommand::Report(a)) => crate::export::report(a),
+    }
+}

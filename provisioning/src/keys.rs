@@ -1,0 +1,62 @@
+//! `keygen`: make a minisign key pair for signing packs.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use content_pack::{generate_keys, KeyProtection};
+
+#[derive(Args)]
+pub struct KeygenArgs {
+    /// Where to write the secret key (never leaves the signing machine).
+    #[arg(long, value_name = "FILE")]
+    secret_key: PathBuf,
+    /// Where to write the public key (give this to kiosks).
+    #[arg(long, value_name = "FILE")]
+    public_key: PathBuf,
+    /// Do not protect the secret key with a password (test and demo keys only).
+    #[arg(long)]
+    unencrypted: bool,
+}
+
+pub fn keygen(a: KeygenArgs) -> anyhow::Result<()> {
+    for path in [&a.secret_key, &a.public_key] {
+        if path.exists() {
+            anyhow::bail!(
+                "{} already exists; choose another name or move the old key away first",
+                path.display()
+            );
+        }
+    }
+    let protection = if a.unencrypted {
+        KeyProtection::Unencrypted
+    } else {
+        KeyProtection::Password(crate::password::new_password()?)
+    };
+    let keys = generate_keys(protection)?;
+    write_new(&a.secret_key, &keys.secret_key, 0o600)?;
+    write_new(&a.public_key, &keys.public_key, 0o644)?;
+    println!(
+        "key {} written: secret {} (keep it offline), public {}",
+        keys.key_id,
+        a.secret_key.display(),
+        a.public_key.display()
+    );
+    Ok(())
+}
+
+/// Creates `path` (refusing to replace a file) with `mode`, and syncs it.
+pub fn write_new(path: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))
+}

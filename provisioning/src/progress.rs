@@ -1,0 +1,1 @@
+//! Progress bars (indicatif) for long work.
