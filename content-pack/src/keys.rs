@@ -160,7 +160,7 @@ impl SigningKey {
             &self.sk,
             Cursor::new(data),
             Some(&comment),
-            Some(&format!("signature from InsideOut key {}", self.key_id)),
+            Some(&untrusted_comment(self.key_id)),
         )
         .map_err(|e| KeyError::Sign(e.to_string()))?;
         Ok(sig.into_string())
@@ -232,25 +232,39 @@ impl TrustedKeys {
     }
 
     /// Checks that `sig_text` is a valid minisign signature of exactly `data`
-    /// by one of the trusted keys, and returns that key's id. The key id is
-    /// compared before any cryptography is done.
+    /// by one of the trusted keys, and returns that key's id.
+    ///
+    /// Only the canonical form that [`SigningKey::sign`] writes is accepted,
+    /// untrusted comment included, so no byte of a signature file can change
+    /// without the signature being refused. The key id is compared before any
+    /// cryptography is done.
     pub fn verify(&self, data: &[u8], sig_text: &str) -> Result<KeyId, SignatureProblem> {
-        let sig = minisign_verify::Signature::decode(sig_text)
+        let boxed = minisign::SignatureBox::from_string(sig_text)
             .map_err(|_| SignatureProblem::Malformed)?;
-        let signer = minisign::SignatureBox::from_string(sig_text)
-            .ok()
-            .and_then(|b| KeyId::from_slice(b.keynum()));
+        let signer = KeyId::from_slice(boxed.keynum()).ok_or(SignatureProblem::Malformed)?;
+        let canonical = boxed.to_string() == sig_text
+            && boxed.untrusted_comment().ok() == Some(untrusted_comment(signer));
+        if !canonical {
+            return Err(SignatureProblem::Malformed);
+        }
         let key = self
             .0
             .iter()
-            .find(|k| Some(k.key_id) == signer)
-            .ok_or(SignatureProblem::UntrustedKey(signer))?;
+            .find(|k| k.key_id == signer)
+            .ok_or(SignatureProblem::UntrustedKey(Some(signer)))?;
+        let sig = minisign_verify::Signature::decode(sig_text)
+            .map_err(|_| SignatureProblem::Malformed)?;
         // `false`: legacy (non-prehashed) signatures are refused.
         key.key
             .verify(data, &sig, false)
             .map_err(|_| SignatureProblem::Invalid(key.key_id))?;
         Ok(key.key_id)
     }
+}
+
+/// The untrusted comment every signature of ours carries.
+fn untrusted_comment(key_id: KeyId) -> String {
+    format!("signature from InsideOut key {key_id}")
 }
 
 #[cfg(test)]

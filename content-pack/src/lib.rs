@@ -21,18 +21,26 @@
 
 #![deny(missing_docs)]
 
+pub mod archive;
+pub mod builder;
 pub mod error;
 pub mod keys;
 pub mod manifest;
 pub mod programme;
+pub mod source;
+pub mod store;
 
+pub use archive::{Limits, UnverifiedPack, VerifiedPack};
+pub use builder::{build_pack, BuildError, BuildOptions, PackInput};
 pub use error::{KeyError, PackError, ProgrammeError};
 pub use keys::{
     generate_keys, GeneratedKeys, KeyId, KeyProtection, SignatureProblem, SigningKey, TrustedKey,
     TrustedKeys,
 };
 pub use manifest::{Approval, FileEntry, Manifest, PackPath, FORMAT_VERSION, PRODUCT};
+pub use store::{ContentStore, InstallObserver, InstallStep, InstalledPack, NoObserver};
 pub use programme::{
     ParticipantText, Phase, PhaseKind, Point, Programme, Session, Tool, Worksheet,
     WorksheetField, WorksheetKind,
 };
+pub use source::{load_source, MediaFile, Source, SourceError};

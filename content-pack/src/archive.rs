@@ -1,0 +1,458 @@
+//! The safe pack reader: typestate from an untrusted file to a verified pack.
+//!
+//! [`UnverifiedPack::open`] reads only the first two entries, `manifest.json`
+//! and `manifest.sig`, within tight size limits. [`UnverifiedPack::verify`]
+//! checks the signature over the exact manifest bytes *before* parsing them.
+//! Only a [`VerifiedPack`] exposes the manifest, and only it can stream the
+//! remaining entries, each checked against the manifest by an allow-list:
+//! plain files (and their parent folders) with safe relative paths, listed
+//! once, with the listed size and SHA-256. Anything else rejects the whole
+//! pack; nothing is ever skipped.
+//!
+//! The open file handle is kept from `open` to the end of streaming, so every
+//! byte of the file is read once: a stick that changes its contents between
+//! reads cannot get unverified bytes past the checks.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use tar::EntryType;
+
+use crate::error::PackError;
+use crate::keys::{KeyId, SignatureProblem, TrustedKeys};
+use crate::manifest::{
+    parse_manifest, FileEntry, Manifest, PackPath, MANIFEST_NAME, PRODUCT, SIGNATURE_NAME,
+};
+
+/// Size limits applied to a pack before and while reading it.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest `manifest.json` accepted.
+    pub max_manifest_bytes: u64,
+    /// Largest `manifest.sig` accepted.
+    pub max_signature_bytes: u64,
+    /// Largest single file.
+    pub max_file_bytes: u64,
+    /// Largest total of all files.
+    pub max_total_bytes: u64,
+    /// Most files.
+    pub max_files: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_manifest_bytes: 1 << 20,
+            max_signature_bytes: 4 << 10,
+            max_file_bytes: 2 << 30,
+            max_total_bytes: 8 << 30,
+            max_files: 10_000,
+        }
+    }
+}
+
+/// A pack file whose manifest and signature have been read but not trusted.
+/// Nothing in it can be looked at until [`verify`](Self::verify) succeeds.
+pub struct UnverifiedPack {
+    path: PathBuf,
+    file: File,
+    manifest_bytes: Vec<u8>,
+    signature: Vec<u8>,
+    /// Byte offset of the first entry after `manifest.sig`.
+    rest: u64,
+    limits: Limits,
+}
+
+/// A pack whose manifest is signed by a trusted key and fits this kiosk.
+/// Its files are still to be checked as they are streamed.
+pub struct VerifiedPack {
+    path: PathBuf,
+    file: File,
+    manifest_bytes: Vec<u8>,
+    manifest: Manifest,
+    signer: KeyId,
+    rest: u64,
+}
+
+fn read_err(path: &Path) -> impl FnOnce(std::io::Error) -> PackError + '_ {
+    move |source| PackError::Read {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn truncated(e: std::io::Error) -> PackError {
+    PackError::Truncated(e.to_string())
+}
+
+impl UnverifiedPack {
+    /// Opens a pack file and reads its manifest and signature (nothing else).
+    pub fn open(path: &Path, limits: &Limits) -> Result<UnverifiedPack, PackError> {
+        let file = File::open(path).map_err(read_err(path))?;
+        let mut archive = tar::Archive::new(&file);
+        let mut entries = archive.entries().map_err(truncated)?;
+        let mut header_entry =
+            |index: usize, name: &'static str, limit: u64| -> Result<(Vec<u8>, u64), PackError> {
+                let mut entry = match entries.next() {
+                    Some(e) => e.map_err(truncated)?,
+                    None => {
+                        return Err(PackError::NotAPack {
+                            index,
+                            found: "the end of the archive".into(),
+                        })
+                    }
+                };
+                let found = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+                if found != name || !is_regular(entry.header().entry_type()) {
+                    return Err(PackError::NotAPack { index, found });
+                }
+                let size = entry.size();
+                if size > limit {
+                    return Err(PackError::HeaderTooLarge {
+                        what: name,
+                        size,
+                        limit,
+                    });
+                }
+                let mut bytes = Vec::with_capacity(size as usize);
+                entry.read_to_end(&mut bytes).map_err(truncated)?;
+                if bytes.len() as u64 != size {
+                    return Err(PackError::Truncated(format!("{name} ends early")));
+                }
+                let end = entry.raw_file_position() + size.div_ceil(512) * 512;
+                Ok((bytes, end))
+            };
+        let (manifest_bytes, _) = header_entry(1, MANIFEST_NAME, limits.max_manifest_bytes)?;
+        let (signature, rest) = header_entry(2, SIGNATURE_NAME, limits.max_signature_bytes)?;
+        Ok(UnverifiedPack {
+            path: path.to_owned(),
+            file,
+            manifest_bytes,
+            signature,
+            rest,
+            limits: limits.clone(),
+        })
+    }
+
+    /// Checks the signature over the exact manifest bytes, then parses the
+    /// manifest and checks its format, product and size limits.
+    pub fn verify(self, keys: &TrustedKeys) -> Result<VerifiedPack, PackError> {
+        let sig = std::str::from_utf8(&self.signature).map_err(|_| PackError::SignatureMalformed)?;
+        let signer = keys
+            .verify(&self.manifest_bytes, sig)
+            .map_err(|p| match p {
+                SignatureProblem::Malformed => PackError::SignatureMalformed,
+                SignatureProblem::UntrustedKey(signer) => PackError::UntrustedSigner {
+                    signer,
+                    trusted: keys
+                        .ids()
+                        .iter()
+                        .map(|k| k.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                },
+                SignatureProblem::Invalid(k) => PackError::SignatureInvalid(k),
+            })?;
+        // From here on the manifest bytes are trusted.
+        let manifest = parse_manifest(&self.manifest_bytes)?;
+        if manifest.compatible != PRODUCT {
+            return Err(PackError::WrongProduct {
+                found: manifest.compatible,
+                expected: PRODUCT.into(),
+            });
+        }
+        let limits = &self.limits;
+        if manifest.files.len() > limits.max_files {
+            return Err(PackError::OverLimit(format!(
+                "it has {} files (the limit is {})",
+                manifest.files.len(),
+                limits.max_files
+            )));
+        }
+        if let Some(f) = manifest.files.iter().find(|f| f.size > limits.max_file_bytes) {
+            return Err(PackError::OverLimit(format!(
+                "file `{}` is {} bytes (the limit is {})",
+                f.path, f.size, limits.max_file_bytes
+            )));
+        }
+        let total = manifest
+            .files
+            .iter()
+            .try_fold(0u64, |sum, f| sum.checked_add(f.size))
+            .unwrap_or(u64::MAX);
+        if total > limits.max_total_bytes {
+            return Err(PackError::OverLimit(format!(
+                "its files add up to {total} bytes (the limit is {})",
+                limits.max_total_bytes
+            )));
+        }
+        Ok(VerifiedPack {
+            path: self.path,
+            file: self.file,
+            manifest_bytes: self.manifest_bytes,
+            manifest,
+            signer,
+            rest: self.rest,
+        })
+    }
+}
+
+fn is_regular(t: EntryType) -> bool {
+    // `\0` is the old-style regular file; tar maps it to Regular.
+    t == EntryType::Regular
+}
+
+fn forbidden_kind(t: EntryType) -> &'static str {
+    match t {
+        EntryType::Symlink => "symbolic link",
+        EntryType::Link => "hard link",
+        EntryType::Char | EntryType::Block => "device",
+        EntryType::Fifo => "FIFO",
+        EntryType::Continuous => "contiguous file",
+        EntryType::GNUSparse => "sparse file",
+        EntryType::XGlobalHeader => "global PAX header",
+        EntryType::GNULongName | EntryType::GNULongLink | EntryType::XHeader => {
+            "dangling extension header"
+        }
+        _ => "special entry",
+    }
+}
+
+/// Where one file's bytes sit in the archive.
+struct Located<'m> {
+    entry: &'m FileEntry,
+    offset: u64,
+}
+
+/// Checks entries against the manifest as they are met. Shared by every way
+/// of reading a pack, so they refuse exactly the same things.
+struct EntryChecker<'m> {
+    listed: HashMap<&'m str, &'m FileEntry>,
+    folders: HashSet<String>,
+    seen: HashSet<String>,
+}
+
+impl<'m> EntryChecker<'m> {
+    fn new(manifest: &'m Manifest) -> Self {
+        let listed: HashMap<_, _> = manifest.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let folders = manifest
+            .files
+            .iter()
+            .flat_map(|f| {
+                let parts: Vec<&str> = f.path.split('/').collect();
+                (1..parts.len()).map(move |n| parts[..n].join("/"))
+            })
+            .collect();
+        EntryChecker {
+            listed,
+            folders,
+            seen: HashSet::new(),
+        }
+    }
+
+    /// Returns the manifest entry for a file entry, `None` for an allowed
+    /// folder, or the refusal.
+    fn check<R: Read>(&mut self, entry: &tar::Entry<'_, R>) -> Result<Option<&'m FileEntry>, PackError> {
+        let raw = entry.path_bytes();
+        let shown = String::from_utf8_lossy(&raw).into_owned();
+        let kind = entry.header().entry_type();
+        let is_dir = kind == EntryType::Directory;
+        if !is_regular(kind) && !is_dir {
+            return Err(PackError::ForbiddenEntry {
+                path: shown,
+                kind: forbidden_kind(kind),
+            });
+        }
+        let text = std::str::from_utf8(&raw).map_err(|_| PackError::UnsafePath {
+            path: shown.clone(),
+            reason: "the name is not valid UTF-8",
+        })?;
+        let text = if is_dir { text.strip_suffix('/').unwrap_or(text) } else { text };
+        let path = PackPath::new(text).map_err(|reason| PackError::UnsafePath {
+            path: shown.clone(),
+            reason,
+        })?;
+        if !self.seen.insert(path.as_str().to_owned()) {
+            return Err(PackError::DuplicateEntry(shown));
+        }
+        if is_dir {
+            return if self.folders.contains(path.as_str()) {
+                Ok(None)
+            } else {
+                Err(PackError::UnlistedEntry(shown))
+            };
+        }
+        let listed = *self
+            .listed
+            .get(path.as_str())
+            .ok_or(PackError::UnlistedEntry(shown))?;
+        let actual = entry.size();
+        if actual != listed.size {
+            return Err(PackError::SizeMismatch {
+                path: listed.path.clone(),
+                expected: listed.size,
+                actual,
+            });
+        }
+        Ok(Some(listed))
+    }
+
+    fn finish(&self) -> Result<(), PackError> {
+        // Report the first missing file in manifest order.
+        let mut missing: Vec<&str> = self
+            .listed
+            .keys()
+            .filter(|p| !self.seen.contains(**p))
+            .copied()
+            .collect();
+        missing.sort_unstable();
+        match missing.first() {
+            Some(p) => Err(PackError::MissingFile((*p).to_owned())),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A reader that hashes what passes through it and counts bytes.
+pub(crate) struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+    count: u64,
+}
+
+impl<R: Read> HashingReader<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: Sha256::new(),
+            count: 0,
+        }
+    }
+
+    /// Checks that exactly the listed bytes were read.
+    pub(crate) fn check(self, entry: &FileEntry) -> Result<(), PackError> {
+        if self.count != entry.size {
+            return Err(PackError::Truncated(format!("`{}` ends early", entry.path)));
+        }
+        if hex::encode(self.hasher.finalize()) != entry.sha256 {
+            return Err(PackError::HashMismatch(entry.path.clone()));
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+impl VerifiedPack {
+    /// The signed manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The exact signed bytes of `manifest.json`.
+    pub fn manifest_bytes(&self) -> &[u8] {
+        &self.manifest_bytes
+    }
+
+    /// The trusted key that signed the manifest.
+    pub fn signer(&self) -> KeyId {
+        self.signer
+    }
+
+    /// The pack file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Streams every remaining entry once, in archive order, checking it
+    /// against the manifest. `sink` receives each listed file with a reader
+    /// of exactly its bytes; the bytes are hashed as they are read, and a
+    /// mismatch is reported after the sink returns (so a sink must not act on
+    /// a file until the whole stream has succeeded).
+    pub(crate) fn stream(
+        &self,
+        mut sink: impl FnMut(&FileEntry, &mut dyn Read) -> Result<(), PackError>,
+    ) -> Result<(), PackError> {
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(self.rest)).map_err(read_err(&self.path))?;
+        let mut archive = tar::Archive::new(BufReader::with_capacity(1 << 20, file));
+        let mut checker = EntryChecker::new(&self.manifest);
+        for entry in archive.entries().map_err(truncated)? {
+            let mut entry = entry.map_err(truncated)?;
+            let Some(listed) = checker.check(&entry)? else {
+                continue;
+            };
+            let mut reader = HashingReader::new(&mut entry);
+            sink(listed, &mut reader)?;
+            // Drain what the sink left, so the hash covers every byte.
+            std::io::copy(&mut reader, &mut std::io::sink()).map_err(truncated)?;
+            reader.check(listed)?;
+        }
+        checker.finish()
+    }
+
+    /// Checks every file's size and SHA-256 without installing anything,
+    /// hashing files on all cores. `progress` gets (bytes done, total).
+    pub fn check_contents(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<(), PackError> {
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(self.rest)).map_err(read_err(&self.path))?;
+        let mut archive = tar::Archive::new(BufReader::with_capacity(64 << 10, file));
+        let mut checker = EntryChecker::new(&self.manifest);
+        let mut located = Vec::with_capacity(self.manifest.files.len());
+        // Pass 1: the structure, seeking over the file data.
+        for entry in archive.entries_with_seek().map_err(truncated)? {
+            let entry = entry.map_err(truncated)?;
+            if let Some(listed) = checker.check(&entry)? {
+                located.push(Located {
+                    entry: listed,
+                    offset: self.rest + entry.raw_file_position(),
+                });
+            }
+        }
+        checker.finish()?;
+        let file_len = self.file.metadata().map_err(read_err(&self.path))?.len();
+        if let Some(l) = located.iter().find(|l| l.offset + l.entry.size > file_len) {
+            return Err(PackError::Truncated(format!("`{}` ends early", l.entry.path)));
+        }
+        // Pass 2: hash in parallel, splitting big files is not possible
+        // (SHA-256 is sequential), so the unit of work is a file.
+        let total = self.manifest.total_bytes();
+        let done = std::sync::atomic::AtomicU64::new(0);
+        located.sort_by_key(|l| std::cmp::Reverse(l.entry.size));
+        located.par_iter().try_for_each(|l| {
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; 1 << 20];
+            let mut pos = 0u64;
+            while pos < l.entry.size {
+                let want = (l.entry.size - pos).min(buf.len() as u64) as usize;
+                let n = self
+                    .file
+                    .read_at(&mut buf[..want], l.offset + pos)
+                    .map_err(read_err(&self.path))?;
+                if n == 0 {
+                    return Err(PackError::Truncated(format!("`{}` ends early", l.entry.path)));
+                }
+                hasher.update(&buf[..n]);
+                pos += n as u64;
+                let so_far = done.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+                progress(so_far + n as u64, total);
+            }
+            if hex::encode(hasher.finalize()) != l.entry.sha256 {
+                return Err(PackError::HashMismatch(l.entry.path.clone()));
+            }
+            Ok(())
+        })
+    }
+}
