@@ -1,0 +1,768 @@
+//! Loading a pack source folder: the TOML files a content team edits, turned
+//! into a validated [`Programme`] plus the media files to pack.
+//!
+//! A source folder holds:
+//!
+//! ```text
+//! pack.toml              id, title, [approval] approved_by + reference
+//! sessions/*.toml        one session each, with its [[phases]]
+//! tools/<id>.toml        one tool each, with its [worksheet] and [[worksheet.fields]]
+//! media/**               pictures and sounds; every file here goes into the pack
+//! *.md                   notes for the content team (never packed)
+//! ```
+//!
+//! `content-pack/sample/README.md` describes every field for people who are
+//! not programmers. This module's job is to be strict and to say exactly
+//! where a mistake is: every error names the file, and where it can, the line,
+//! the phase or worksheet field, and the field name.
+//!
+//! It refuses links, devices and other odd files anywhere in the folder, media
+//! names a pack may not carry, and anything it does not recognise, rather than
+//! quietly leaving it out of the pack.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
+
+use crate::error::ProgrammeError;
+use crate::manifest::{Approval, PackPath};
+use crate::programme::{
+    ParticipantText, Phase, PhaseKind, Point, Programme, Session, Tool, Worksheet,
+};
+
+/// Largest TOML file the loader reads; real ones are a few kilobytes.
+pub const MAX_SOURCE_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A pack source folder, loaded and validated.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Names the programme line, from `pack.toml`, e.g. `insideout-sample`.
+    pub pack_id: String,
+    /// Who approved the content, from `pack.toml`'s `[approval]`.
+    pub approval: Approval,
+    /// The programme, checked with [`Programme::validate`].
+    pub programme: Programme,
+    /// Every file under `media/`, sorted by pack path.
+    pub media: Vec<MediaFile>,
+}
+
+/// A file under `media/` that goes into the pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaFile {
+    /// Its path inside the pack, e.g. `media/four-points.svg`.
+    pub pack_path: PackPath,
+    /// Where it is on disk.
+    pub file: PathBuf,
+    /// Its size in bytes when the folder was loaded.
+    pub size: u64,
+}
+
+/// A pack source folder could not be loaded. Every message names the file
+/// (relative to the source folder) and, where it can, the field at fault.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// A file or folder could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file or folder on disk.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The path given is not a folder.
+    #[error("{0} is not a folder; give the pack source folder (the one holding pack.toml)")]
+    NotAFolder(PathBuf),
+    /// A file or folder every source needs is not there.
+    #[error("{file} is missing; {hint}")]
+    Missing {
+        /// The file or folder, relative to the source folder.
+        file: String,
+        /// What to do.
+        hint: &'static str,
+    },
+    /// A symbolic link was found; packs carry only real files.
+    #[error("{file}: links are not allowed in a pack source; put the real file here instead")]
+    Link {
+        /// The link, relative to the source folder.
+        file: String,
+    },
+    /// Something that is neither a plain file nor a folder (a device, a pipe…).
+    #[error("{file}: this is not a plain file or folder; remove it")]
+    NotAFile {
+        /// The entry, relative to the source folder.
+        file: String,
+    },
+    /// A file or folder the source format has no place for.
+    #[error("{file}: {hint}")]
+    Unexpected {
+        /// The entry, relative to the source folder.
+        file: String,
+        /// What belongs here instead.
+        hint: &'static str,
+    },
+    /// A file name under `media/` that a pack may not carry.
+    #[error("{file}: this name cannot go into a pack ({reason}); rename the file")]
+    BadMediaName {
+        /// The file, relative to the source folder.
+        file: String,
+        /// Why the name is refused.
+        reason: &'static str,
+    },
+    /// A TOML file is bigger than any real one.
+    #[error("{file} is {size} bytes, over the limit of {limit}; is it the right file?")]
+    TooBig {
+        /// The file, relative to the source folder.
+        file: String,
+        /// Its size.
+        size: u64,
+        /// The limit, [`MAX_SOURCE_FILE_BYTES`].
+        limit: u64,
+    },
+    /// A TOML file is not written correctly, or a field holds a wrong value.
+    #[error("{file}{}: {problem}", line.map(|l| format!(" (line {l})")).unwrap_or_default())]
+    Invalid {
+        /// The file, relative to the source folder, e.g. `sessions/03-urges.toml`.
+        file: String,
+        /// The line the mistake is on, from 1, when known.
+        line: Option<usize>,
+        /// Where and what, e.g. "phase 4 (main-work): field `minutes`: expected a whole number, found a string".
+        problem: String,
+    },
+    /// The programme breaks one of its rules (see [`Programme::validate`]).
+    #[error("{file}: {source}")]
+    Programme {
+        /// The file the offending session or tool comes from.
+        file: String,
+        /// The rule broken, naming the session, phase or tool.
+        source: ProgrammeError,
+    },
+}
+
+/// Loads the pack source folder `dir` and validates the programme in it.
+pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
+    let meta = fs::metadata(dir).map_err(|source| SourceError::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(SourceError::NotAFolder(dir.to_owned()));
+    }
+    let layout = Layout::scan(dir)?;
+
+    let pack_file = layout.pack_toml.ok_or(SourceError::Missing {
+        file: "pack.toml".into(),
+        hint: "every pack source starts with a pack.toml giving its id, title and approval",
+    })?;
+    let pack: PackToml = parse(dir, &pack_file)?;
+    if let Err(problem) = check_id(&pack.id) {
+        return Err(invalid(&pack_file, "field `id`", &problem));
+    }
+    if pack.title.trim().is_empty() {
+        return Err(invalid(&pack_file, "field `title`", "the title is empty"));
+    }
+    for (what, text) in [
+        ("approved_by", &pack.approval.approved_by),
+        ("reference", &pack.approval.reference),
+    ] {
+        if text.trim().is_empty() {
+            return Err(invalid(&pack_file, &format!("approval: field `{what}`"), "it is empty"));
+        }
+    }
+
+    // Tools first, so sessions can be checked against them.
+    let mut tools: Vec<Tool> = Vec::new();
+    let mut tool_files: BTreeMap<String, String> = BTreeMap::new();
+    for file in &layout.tools {
+        let tool: ToolToml = parse(dir, file)?;
+        let stem = file.trim_start_matches("tools/").trim_end_matches(".toml");
+        if tool.id != stem {
+            return Err(invalid(
+                file,
+                "field `id`",
+                &format!(
+                    "the id `{}` must match the file name; name the file tools/{}.toml or change the id to `{stem}`",
+                    tool.id, tool.id
+                ),
+            ));
+        }
+        tool_files.insert(tool.id.clone(), file.clone());
+        tools.push(Tool {
+            id: tool.id,
+            name: tool.name,
+            points: tool.points.into_iter().map(|p| p.0).collect(),
+            summary: tool.summary,
+            steps: tool.steps,
+            worksheet: tool.worksheet,
+        });
+    }
+
+    let media_paths: BTreeSet<&str> = layout.media.iter().map(|m| m.pack_path.as_str()).collect();
+    if layout.sessions.is_empty() {
+        return Err(SourceError::Missing {
+            file: "sessions/*.toml".into(),
+            hint: "add at least one session file to the sessions folder",
+        });
+    }
+    let mut sessions: Vec<(Session, String)> = Vec::new();
+    for file in &layout.sessions {
+        let text = read_text(dir, file)?;
+        let session: SessionToml = parse_text(file, &text)?;
+        let mut phases = Vec::with_capacity(session.phases.len());
+        for (i, phase) in session.phases.into_iter().enumerate() {
+            let at = format!("phase {} ({})", i + 1, kind_name(phase.kind));
+            let line = nth_header_line(&text, "[[phases]]", i);
+            if let Some(t) = phase.tools.iter().find(|t| !tool_files.contains_key(t.as_str())) {
+                return Err(SourceError::Invalid {
+                    file: file.clone(),
+                    line,
+                    problem: format!(
+                        "{at}: field `tools`: there is no tool `{t}` (no file tools/{t}.toml)"
+                    ),
+                });
+            }
+            if let Some(m) = &phase.media {
+                if !media_paths.contains(m.as_str()) {
+                    return Err(SourceError::Invalid {
+                        file: file.clone(),
+                        line,
+                        problem: format!(
+                            "{at}: field `media`: there is no file `{m}`; write the path as media/<file name> and put the file in the media folder"
+                        ),
+                    });
+                }
+            }
+            phases.push(Phase {
+                kind: phase.kind,
+                title: phase.title,
+                minutes: phase.minutes,
+                text: ParticipantText {
+                    standard: phase.text,
+                    plain: phase.plain,
+                },
+                facilitator_notes: phase.facilitator_notes,
+                tools: phase.tools,
+                media: phase.media,
+            });
+        }
+        sessions.push((
+            Session {
+                id: session.id,
+                number: session.number,
+                title: session.title,
+                points: session.points.into_iter().map(|p| p.0).collect(),
+                minutes: session.minutes,
+                phases,
+            },
+            file.clone(),
+        ));
+    }
+    // Sessions run in number order, whatever the files are called.
+    sessions.sort_by_key(|(s, _)| s.number);
+
+    let session_files: Vec<(String, String)> = sessions
+        .iter()
+        .map(|(s, f)| (format!("session {} `{}`", s.number, s.id), f.clone()))
+        .collect();
+    let programme = Programme {
+        title: pack.title,
+        sessions: sessions.into_iter().map(|(s, _)| s).collect(),
+        tools,
+    };
+    programme.validate().map_err(|e| {
+        let file = file_of(&e.at, &session_files, &tool_files).unwrap_or(pack_file.clone());
+        SourceError::Programme { file, source: e }
+    })?;
+
+    Ok(Source {
+        pack_id: pack.id,
+        approval: pack.approval,
+        programme,
+        media: layout.media,
+    })
+}
+
+/// Which source file a [`ProgrammeError`]'s `at` points into.
+fn file_of(
+    at: &str,
+    sessions: &[(String, String)],
+    tools: &BTreeMap<String, String>,
+) -> Option<String> {
+    let starts = |prefix: &str| at == prefix || at.starts_with(&format!("{prefix},"));
+    if let Some((_, f)) = sessions.iter().find(|(prefix, _)| starts(prefix)) {
+        return Some(f.clone());
+    }
+    tools
+        .iter()
+        .find(|(id, _)| starts(&format!("tool `{id}`")))
+        .map(|(_, f)| f.clone())
+}
+
+/// The files found in a source folder, as paths relative to it with `/`.
+struct Layout {
+    pack_toml: Option<String>,
+    sessions: Vec<String>,
+    tools: Vec<String>,
+    media: Vec<MediaFile>,
+}
+
+/// What a directory entry is, never following links.
+enum Kind {
+    File(u64),
+    Folder,
+}
+
+impl Layout {
+    fn scan(dir: &Path) -> Result<Layout, SourceError> {
+        let mut layout = Layout {
+            pack_toml: None,
+            sessions: Vec::new(),
+            tools: Vec::new(),
+            media: Vec::new(),
+        };
+        let mut seen_sessions = false;
+        let mut seen_tools = false;
+        for (name, kind) in list(dir, "")? {
+            match (name.as_str(), kind) {
+                ("pack.toml", Kind::File(_)) => layout.pack_toml = Some(name),
+                ("sessions", Kind::Folder) => {
+                    seen_sessions = true;
+                    layout.sessions = toml_files(dir, "sessions")?;
+                }
+                ("tools", Kind::Folder) => {
+                    seen_tools = true;
+                    layout.tools = toml_files(dir, "tools")?;
+                }
+                ("media", Kind::Folder) => media_files(dir, "media", &mut layout.media)?,
+                (n, Kind::File(_)) if n.ends_with(".md") && !n.starts_with('.') => {}
+                _ => {
+                    return Err(SourceError::Unexpected {
+                        file: name,
+                        hint: "a pack source holds only pack.toml, the sessions, tools and media folders, and .md notes; move this elsewhere",
+                    })
+                }
+            }
+        }
+        if !seen_sessions {
+            return Err(SourceError::Missing {
+                file: "sessions/".into(),
+                hint: "make a folder called sessions with one .toml file per session",
+            });
+        }
+        if !seen_tools {
+            return Err(SourceError::Missing {
+                file: "tools/".into(),
+                hint: "make a folder called tools with one .toml file per tool",
+            });
+        }
+        layout.media.sort_by(|a, b| a.pack_path.cmp(&b.pack_path));
+        Ok(layout)
+    }
+}
+
+/// Lists the folder `rel` (relative to `root`), sorted by name, refusing links,
+/// odd file types and names that are not valid Unicode.
+fn list(root: &Path, rel: &str) -> Result<Vec<(String, Kind)>, SourceError> {
+    let path = if rel.is_empty() {
+        root.to_owned()
+    } else {
+        root.join(rel)
+    };
+    let read_err = |source| SourceError::Read {
+        path: path.clone(),
+        source,
+    };
+    let mut out = Vec::new();
+    for entry in fs::read_dir(&path).map_err(read_err)? {
+        let entry = entry.map_err(read_err)?;
+        let Ok(name) = entry.file_name().into_string() else {
+            return Err(SourceError::BadMediaName {
+                file: join(rel, &entry.file_name().to_string_lossy()),
+                reason: "the name is not valid text",
+            });
+        };
+        let shown = join(rel, &name);
+        // symlink_metadata never follows a link, so a link is seen as a link.
+        let meta = fs::symlink_metadata(entry.path()).map_err(|source| SourceError::Read {
+            path: entry.path(),
+            source,
+        })?;
+        let kind = if meta.file_type().is_symlink() {
+            return Err(SourceError::Link { file: shown });
+        } else if meta.is_dir() {
+            Kind::Folder
+        } else if meta.is_file() {
+            Kind::File(meta.len())
+        } else {
+            return Err(SourceError::NotAFile { file: shown });
+        };
+        out.push((name, kind));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+fn join(rel: &str, name: &str) -> String {
+    if rel.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{rel}/{name}")
+    }
+}
+
+/// The `.toml` files of `sessions/` or `tools/`; nothing else may be there.
+fn toml_files(root: &Path, rel: &str) -> Result<Vec<String>, SourceError> {
+    let mut files = Vec::new();
+    for (name, kind) in list(root, rel)? {
+        let file = join(rel, &name);
+        match kind {
+            Kind::File(_) if name.ends_with(".toml") && !name.starts_with('.') => files.push(file),
+            _ => {
+                return Err(SourceError::Unexpected {
+                    file,
+                    hint: "only .toml files belong in this folder (no sub-folders or other files)",
+                })
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Every file under `media/`, recursively, each with a valid pack path.
+fn media_files(root: &Path, rel: &str, out: &mut Vec<MediaFile>) -> Result<(), SourceError> {
+    for (name, kind) in list(root, rel)? {
+        let file = join(rel, &name);
+        let pack_path = PackPath::new(&file).map_err(|reason| SourceError::BadMediaName {
+            file: file.clone(),
+            reason,
+        })?;
+        match kind {
+            Kind::Folder => media_files(root, &file, out)?,
+            Kind::File(size) => out.push(MediaFile {
+                pack_path,
+                file: root.join(&file),
+                size,
+            }),
+        }
+    }
+    Ok(())
+}
+
+fn read_text(root: &Path, file: &str) -> Result<String, SourceError> {
+    let path = root.join(file);
+    let read_err = |source| SourceError::Read {
+        path: path.clone(),
+        source,
+    };
+    let size = fs::symlink_metadata(&path).map_err(read_err)?.len();
+    if size > MAX_SOURCE_FILE_BYTES {
+        return Err(SourceError::TooBig {
+            file: file.to_owned(),
+            size,
+            limit: MAX_SOURCE_FILE_BYTES,
+        });
+    }
+    let bytes = fs::read(&path).map_err(read_err)?;
+    String::from_utf8(bytes).map_err(|e| SourceError::Invalid {
+        file: file.to_owned(),
+        line: None,
+        problem: format!(
+            "the file is not UTF-8 text (bad byte at position {}); save it as UTF-8",
+            e.utf8_error().valid_up_to()
+        ),
+    })
+}
+
+fn parse<T: DeserializeOwned>(root: &Path, file: &str) -> Result<T, SourceError> {
+    let text = read_text(root, file)?;
+    parse_text(file, &text)
+}
+
+fn parse_text<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, SourceError> {
+    toml::from_str(text).map_err(|e| toml_error(file, text, &e))
+}
+
+fn invalid(file: &str, at: &str, problem: &str) -> SourceError {
+    SourceError::Invalid {
+        file: file.to_owned(),
+        line: None,
+        problem: format!("{at}: {problem}"),
+    }
+}
+
+/// Turns toml's error into one line naming the table (phase, worksheet field…),
+/// the field and the problem in plain words.
+fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> SourceError {
+    let Some(span) = e.span() else {
+        return SourceError::Invalid {
+            file: file.to_owned(),
+            line: None,
+            problem: one_line(e.message()),
+        };
+    };
+    let offset = span.start.min(text.len());
+    let line = text[..offset].matches('\n').count() + 1;
+    let message = e.message();
+    let mut parts = Vec::new();
+    if let Some(table) = table_at(text, offset) {
+        parts.push(table);
+    }
+    // Errors about a value: name the key the value belongs to.
+    let about_value =
+        !(message.starts_with("unknown field") || message.starts_with("missing field"));
+    if about_value {
+        if let Some(key) = key_at(text, offset) {
+            parts.push(format!("field `{key}`"));
+        }
+    }
+    parts.push(friendly(message));
+    SourceError::Invalid {
+        file: file.to_owned(),
+        line: Some(line),
+        problem: parts.join(": "),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// serde's wording, in words a content editor knows.
+fn friendly(message: &str) -> String {
+    let message = one_line(message);
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            if let Some((found, expected)) = rest.split_once(", expected ") {
+                return format!("expected {}, found {found}", expected_words(expected));
+            }
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        if let Some((field, allowed)) = rest.split_once(", expected one of ") {
+            return format!("unknown field {field}; the fields allowed here are {allowed}");
+        }
+        if let Some((field, allowed)) = rest.split_once(", expected ") {
+            return format!("unknown field {field}; the only field allowed here is {allowed}");
+        }
+    }
+    if let Some(field) = message.strip_prefix("missing field ") {
+        return format!("field {field} is missing");
+    }
+    message
+}
+
+fn expected_words(expected: &str) -> String {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" => {
+            "a whole number (like 10, without quotes)".into()
+        }
+        "a string" => "text in quotes".into(),
+        "a sequence" => "a list in square brackets, like [\"a\", \"b\"]".into(),
+        "a boolean" => "true or false".into(),
+        other => other.to_owned(),
+    }
+}
+
+/// Describes the `[table]` or `[[array]]` that `offset` falls in, e.g.
+/// "phase 4 (main-work)" or "worksheet field 2".
+fn table_at(text: &str, offset: usize) -> Option<String> {
+    let mut current: Option<(String, usize)> = None;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (start, line) in lines_outside_strings(text) {
+        if start > offset {
+            break;
+        }
+        let t = line.trim();
+        if let Some(name) = t.strip_prefix("[[").and_then(|r| r.split_once("]]")).map(|r| r.0) {
+            let name = name.trim().to_owned();
+            let n = counts.entry(name.clone()).or_default();
+            *n += 1;
+            current = Some((name, *n));
+        } else if let Some(name) = t.strip_prefix('[').and_then(|r| r.split_once(']')).map(|r| r.0)
+        {
+            current = Some((name.trim().to_owned(), 0));
+        }
+    }
+    let (name, n) = current?;
+    Some(match name.as_str() {
+        "phases" => {
+            let kind = toml::from_str::<toml::Table>(text)
+                .ok()
+                .and_then(|t| {
+                    t.get("phases")?
+                        .as_array()?
+                        .get(n - 1)?
+                        .get("kind")?
+                        .as_str()
+                        .map(str::to_owned)
+                })
+                .map(|k| format!(" ({k})"))
+                .unwrap_or_default();
+            format!("phase {n}{kind}")
+        }
+        "worksheet.fields" => format!("worksheet field {n}"),
+        other if n > 0 => format!("[[{other}]] number {n}"),
+        other => other.to_owned(),
+    })
+}
+
+/// The key of the last `key = …` line at or before `offset`, within its table.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let mut key = None;
+    for (start, line) in lines_outside_strings(text) {
+        if start > offset {
+            break;
+        }
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            key = None;
+        } else if let Some((k, _)) = t.split_once('=') {
+            let k = k.trim();
+            if !k.is_empty()
+                && k
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            {
+                key = Some(k.to_owned());
+            }
+        }
+    }
+    key
+}
+
+/// Lines with their start offsets, leaving out lines inside multi-line
+/// strings (so a `[` or `=` in the text is not taken for TOML).
+fn lines_outside_strings(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut open: Option<&'static str> = None;
+    let mut start = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let here = start;
+        start += line.len();
+        let was_open = open.is_some();
+        for quote in ["\"\"\"", "'''"] {
+            if open.is_none() || open == Some(quote) {
+                if line.matches(quote).count() % 2 == 1 {
+                    open = if open.is_some() { None } else { Some(quote) };
+                }
+            }
+        }
+        (!was_open).then_some((here, line))
+    })
+}
+
+/// The line (from 1) of the `n`th (from 0) occurrence of a table header.
+fn nth_header_line(text: &str, header: &str, n: usize) -> Option<usize> {
+    let (start, _) = lines_outside_strings(text)
+        .filter(|(_, l)| l.trim() == header)
+        .nth(n)?;
+    Some(text[..start].matches('\n').count() + 1)
+}
+
+fn kind_name(kind: PhaseKind) -> &'static str {
+    match kind {
+        PhaseKind::Welcome => "welcome",
+        PhaseKind::CheckIn => "check-in",
+        PhaseKind::Agenda => "agenda",
+        PhaseKind::MainWork => "main-work",
+        PhaseKind::CheckOut => "check-out",
+    }
+}
+
+fn check_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "the id `{id}` must be 1 to 64 lower-case letters, digits or dashes"
+        ))
+    }
+}
+
+/// `pack.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackToml {
+    id: String,
+    title: String,
+    approval: Approval,
+}
+
+/// One file of `sessions/`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionToml {
+    id: String,
+    number: u32,
+    title: String,
+    points: Vec<SourcePoint>,
+    minutes: u32,
+    phases: Vec<PhaseToml>,
+}
+
+/// One `[[phases]]` table of a session file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhaseToml {
+    kind: PhaseKind,
+    title: String,
+    minutes: u32,
+    text: String,
+    plain: String,
+    facilitator_notes: Vec<String>,
+    #[serde(default)]
+    tools: Vec<String>,
+    #[serde(default)]
+    media: Option<String>,
+}
+
+/// One file of `tools/`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToolToml {
+    id: String,
+    name: String,
+    points: Vec<SourcePoint>,
+    summary: String,
+    steps: Vec<String>,
+    worksheet: Worksheet,
+}
+
+/// A point written as its number, 1 to 4, as the content team says it.
+struct SourcePoint(Point);
+
+impl<'de> Deserialize<'de> for SourcePoint {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d)?;
+        Point::ALL
+            .into_iter()
+            .find(|p| i64::from(p.number()) == n)
+            .map(SourcePoint)
+            .ok_or_else(|| D::Error::custom(PointNumber(n)))
+    }
+}
+
+struct PointNumber(i64);
+
+impl fmt::Display for PointNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is not one of the 4 points; write 1, 2, 3 or 4",
+            self.0
+        )
+    }
+}
