@@ -142,7 +142,8 @@ impl UnverifiedPack {
     /// Checks the signature over the exact manifest bytes, then parses the
     /// manifest and checks its format, product and size limits.
     pub fn verify(self, keys: &TrustedKeys) -> Result<VerifiedPack, PackError> {
-        let sig = std::str::from_utf8(&self.signature).map_err(|_| PackError::SignatureMalformed)?;
+        let sig =
+            std::str::from_utf8(&self.signature).map_err(|_| PackError::SignatureMalformed)?;
         let signer = keys
             .verify(&self.manifest_bytes, sig)
             .map_err(|p| match p {
@@ -174,7 +175,11 @@ impl UnverifiedPack {
                 limits.max_files
             )));
         }
-        if let Some(f) = manifest.files.iter().find(|f| f.size > limits.max_file_bytes) {
+        if let Some(f) = manifest
+            .files
+            .iter()
+            .find(|f| f.size > limits.max_file_bytes)
+        {
             return Err(PackError::OverLimit(format!(
                 "file `{}` is {} bytes (the limit is {})",
                 f.path, f.size, limits.max_file_bytes
@@ -239,7 +244,11 @@ struct EntryChecker<'m> {
 
 impl<'m> EntryChecker<'m> {
     fn new(manifest: &'m Manifest) -> Self {
-        let listed: HashMap<_, _> = manifest.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let listed: HashMap<_, _> = manifest
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f))
+            .collect();
         let folders = manifest
             .files
             .iter()
@@ -257,7 +266,10 @@ impl<'m> EntryChecker<'m> {
 
     /// Returns the manifest entry for a file entry, `None` for an allowed
     /// folder, or the refusal.
-    fn check<R: Read>(&mut self, entry: &tar::Entry<'_, R>) -> Result<Option<&'m FileEntry>, PackError> {
+    fn check<R: Read>(
+        &mut self,
+        entry: &tar::Entry<'_, R>,
+    ) -> Result<Option<&'m FileEntry>, PackError> {
         let raw = entry.path_bytes();
         let shown = String::from_utf8_lossy(&raw).into_owned();
         let kind = entry.header().entry_type();
@@ -272,7 +284,11 @@ impl<'m> EntryChecker<'m> {
             path: shown.clone(),
             reason: "the name is not valid UTF-8",
         })?;
-        let text = if is_dir { text.strip_suffix('/').unwrap_or(text) } else { text };
+        let text = if is_dir {
+            text.strip_suffix('/').unwrap_or(text)
+        } else {
+            text
+        };
         let path = PackPath::new(text).map_err(|reason| PackError::UnsafePath {
             path: shown.clone(),
             reason,
@@ -386,7 +402,8 @@ impl VerifiedPack {
         mut sink: impl FnMut(&FileEntry, &mut dyn Read) -> Result<(), PackError>,
     ) -> Result<(), PackError> {
         let mut file = &self.file;
-        file.seek(SeekFrom::Start(self.rest)).map_err(read_err(&self.path))?;
+        file.seek(SeekFrom::Start(self.rest))
+            .map_err(read_err(&self.path))?;
         let mut archive = tar::Archive::new(BufReader::with_capacity(1 << 20, file));
         let mut checker = EntryChecker::new(&self.manifest);
         for entry in archive.entries().map_err(truncated)? {
@@ -406,25 +423,32 @@ impl VerifiedPack {
     /// Checks every file's size and SHA-256 without installing anything,
     /// hashing files on all cores. `progress` gets (bytes done, total).
     pub fn check_contents(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<(), PackError> {
+        // tar seeks to positions counted from where it started reading, so
+        // this pass starts at the beginning and passes over the two entries
+        // `open` already read.
         let mut file = &self.file;
-        file.seek(SeekFrom::Start(self.rest)).map_err(read_err(&self.path))?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(read_err(&self.path))?;
         let mut archive = tar::Archive::new(BufReader::with_capacity(64 << 10, file));
         let mut checker = EntryChecker::new(&self.manifest);
         let mut located = Vec::with_capacity(self.manifest.files.len());
         // Pass 1: the structure, seeking over the file data.
-        for entry in archive.entries_with_seek().map_err(truncated)? {
+        for entry in archive.entries_with_seek().map_err(truncated)?.skip(2) {
             let entry = entry.map_err(truncated)?;
             if let Some(listed) = checker.check(&entry)? {
                 located.push(Located {
                     entry: listed,
-                    offset: self.rest + entry.raw_file_position(),
+                    offset: entry.raw_file_position(),
                 });
             }
         }
         checker.finish()?;
         let file_len = self.file.metadata().map_err(read_err(&self.path))?.len();
         if let Some(l) = located.iter().find(|l| l.offset + l.entry.size > file_len) {
-            return Err(PackError::Truncated(format!("`{}` ends early", l.entry.path)));
+            return Err(PackError::Truncated(format!(
+                "`{}` ends early",
+                l.entry.path
+            )));
         }
         // Pass 2: hash in parallel, splitting big files is not possible
         // (SHA-256 is sequential), so the unit of work is a file.
@@ -442,7 +466,10 @@ impl VerifiedPack {
                     .read_at(&mut buf[..want], l.offset + pos)
                     .map_err(read_err(&self.path))?;
                 if n == 0 {
-                    return Err(PackError::Truncated(format!("`{}` ends early", l.entry.path)));
+                    return Err(PackError::Truncated(format!(
+                        "`{}` ends early",
+                        l.entry.path
+                    )));
                 }
                 hasher.update(&buf[..n]);
                 pos += n as u64;

@@ -236,12 +236,14 @@ impl ContentStore {
         match fs::read(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(PackError::store(path)(e)),
-            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-                PackError::InstalledDamaged {
-                    path,
-                    problem: e.to_string(),
-                }
-            }),
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|e| PackError::InstalledDamaged {
+                        path,
+                        problem: e.to_string(),
+                    })
+            }
         }
     }
 
@@ -290,7 +292,11 @@ impl ContentStore {
     /// a higher version, and not expired. The clock used for expiry is never
     /// earlier than the newest creation time already installed, so winding
     /// the kiosk's clock back does not revive an expired pack.
-    pub fn check_acceptable(&self, manifest: &Manifest, now: DateTime<Utc>) -> Result<(), PackError> {
+    pub fn check_acceptable(
+        &self,
+        manifest: &Manifest,
+        now: DateTime<Utc>,
+    ) -> Result<(), PackError> {
         let newest = self.newest()?;
         if let Some(n) = newest {
             if manifest.version <= n.version {
@@ -313,8 +319,24 @@ impl ContentStore {
     }
 
     /// Installs a verified pack, making it `current`. On any error before
-    /// the switch, the installed pack is unchanged.
+    /// the switch, the installed pack is unchanged and what the attempt wrote
+    /// is removed.
     pub fn install(
+        &self,
+        pack: VerifiedPack,
+        now: DateTime<Utc>,
+        observer: &mut dyn InstallObserver,
+    ) -> Result<InstalledPack, PackError> {
+        let result = self.install_steps(pack, now, observer);
+        if result.is_err() {
+            // Best effort: the error already says what went wrong, and the
+            // next open tidies again.
+            let _ = self.recover();
+        }
+        result
+    }
+
+    fn install_steps(
         &self,
         pack: VerifiedPack,
         now: DateTime<Utc>,
@@ -347,7 +369,9 @@ impl ContentStore {
             let mut out = File::create(&path).map_err(PackError::store(&path))?;
             let mut buf = vec![0u8; 1 << 20];
             loop {
-                let n = reader.read(&mut buf).map_err(|e| PackError::Truncated(e.to_string()))?;
+                let n = reader
+                    .read(&mut buf)
+                    .map_err(|e| PackError::Truncated(e.to_string()))?;
                 if n == 0 {
                     break;
                 }
@@ -363,7 +387,10 @@ impl ContentStore {
 
         let manifest_path = staging.join(MANIFEST_NAME);
         File::create(&manifest_path)
-            .and_then(|mut f| f.write_all(pack.manifest_bytes()).and_then(|()| f.sync_all()))
+            .and_then(|mut f| {
+                f.write_all(pack.manifest_bytes())
+                    .and_then(|()| f.sync_all())
+            })
             .map_err(PackError::store(&manifest_path))?;
         // A signed but invalid programme is refused before it is switched in.
         let staged = InstalledPack {
@@ -371,7 +398,11 @@ impl ContentStore {
             manifest: manifest.clone(),
         };
         let programme = staged.programme()?;
-        if let Some(m) = programme.media_paths().into_iter().find(|m| manifest.file(m).is_none()) {
+        if let Some(m) = programme
+            .media_paths()
+            .into_iter()
+            .find(|m| manifest.file(m).is_none())
+        {
             return Err(PackError::MissingFile(m.to_owned()));
         }
         folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
