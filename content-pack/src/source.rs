@@ -170,7 +170,11 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         ("reference", &pack.approval.reference),
     ] {
         if text.trim().is_empty() {
-            return Err(invalid(&pack_file, &format!("approval: field `{what}`"), "it is empty"));
+            return Err(invalid(
+                &pack_file,
+                &format!("approval: field `{what}`"),
+                "it is empty",
+            ));
         }
     }
 
@@ -216,7 +220,11 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         for (i, phase) in session.phases.into_iter().enumerate() {
             let at = format!("phase {} ({})", i + 1, kind_name(phase.kind));
             let line = nth_header_line(&text, "[[phases]]", i);
-            if let Some(t) = phase.tools.iter().find(|t| !tool_files.contains_key(t.as_str())) {
+            if let Some(t) = phase
+                .tools
+                .iter()
+                .find(|t| !tool_files.contains_key(t.as_str()))
+            {
                 return Err(SourceError::Invalid {
                     file: file.clone(),
                     line,
@@ -260,6 +268,25 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
             },
             file.clone(),
         ));
+    }
+    // Name both files when two sessions share an id or a number.
+    for (i, (a, file_a)) in sessions.iter().enumerate() {
+        for (b, file_b) in &sessions[..i] {
+            let clash = if a.id == b.id {
+                Some(format!("field `id`: `{}`", a.id))
+            } else if a.number == b.number {
+                Some(format!("field `number`: {}", a.number))
+            } else {
+                None
+            };
+            if let Some(clash) = clash {
+                return Err(invalid(
+                    file_a,
+                    &clash,
+                    &format!("{file_b} uses it too; each session needs its own"),
+                ));
+            }
+        }
     }
     // Sessions run in number order, whatever the files are called.
     sessions.sort_by_key(|(s, _)| s.number);
@@ -483,7 +510,19 @@ fn parse<T: DeserializeOwned>(root: &Path, file: &str) -> Result<T, SourceError>
 }
 
 fn parse_text<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, SourceError> {
-    toml::from_str(text).map_err(|e| toml_error(file, text, &e))
+    // Parsing untyped first tells a TOML mistake (a missing quote) from a
+    // wrong field, so each gets the right advice.
+    if let Err(e) = text.parse::<toml::Table>() {
+        return Err(toml_error(file, text, &e, Syntax::Broken));
+    }
+    toml::from_str(text).map_err(|e| toml_error(file, text, &e, Syntax::Fine))
+}
+
+/// Whether a file is valid TOML at all.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Broken,
+    Fine,
 }
 
 fn invalid(file: &str, at: &str, problem: &str) -> SourceError {
@@ -496,7 +535,7 @@ fn invalid(file: &str, at: &str, problem: &str) -> SourceError {
 
 /// Turns toml's error into one line naming the table (phase, worksheet field…),
 /// the field and the problem in plain words.
-fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> SourceError {
+fn toml_error(file: &str, text: &str, e: &toml::de::Error, syntax: Syntax) -> SourceError {
     let Some(span) = e.span() else {
         return SourceError::Invalid {
             file: file.to_owned(),
@@ -519,7 +558,14 @@ fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> SourceError {
             parts.push(format!("field `{key}`"));
         }
     }
-    parts.push(friendly(message));
+    if syntax == Syntax::Broken {
+        parts.push(format!(
+            "{} (this is a TOML writing mistake: check the quotes, brackets, commas and `=` signs)",
+            one_line(message)
+        ));
+    } else {
+        parts.push(friendly(message));
+    }
     SourceError::Invalid {
         file: file.to_owned(),
         line: Some(line),
@@ -550,7 +596,16 @@ fn friendly(message: &str) -> String {
             return format!("unknown field {field}; the fields allowed here are {allowed}");
         }
         if let Some((field, allowed)) = rest.split_once(", expected ") {
-            return format!("unknown field {field}; the only field allowed here is {allowed}");
+            return if allowed.contains(" or ") {
+                format!("unknown field {field}; the fields allowed here are {allowed}")
+            } else {
+                format!("unknown field {field}; the only field allowed here is {allowed}")
+            };
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        if let Some((value, allowed)) = rest.split_once(", expected one of ") {
+            return format!("{value} is not allowed here; write one of {allowed}");
         }
     }
     if let Some(field) = message.strip_prefix("missing field ") {
@@ -581,12 +636,19 @@ fn table_at(text: &str, offset: usize) -> Option<String> {
             break;
         }
         let t = line.trim();
-        if let Some(name) = t.strip_prefix("[[").and_then(|r| r.split_once("]]")).map(|r| r.0) {
+        if let Some(name) = t
+            .strip_prefix("[[")
+            .and_then(|r| r.split_once("]]"))
+            .map(|r| r.0)
+        {
             let name = name.trim().to_owned();
             let n = counts.entry(name.clone()).or_default();
             *n += 1;
             current = Some((name, *n));
-        } else if let Some(name) = t.strip_prefix('[').and_then(|r| r.split_once(']')).map(|r| r.0)
+        } else if let Some(name) = t
+            .strip_prefix('[')
+            .and_then(|r| r.split_once(']'))
+            .map(|r| r.0)
         {
             current = Some((name.trim().to_owned(), 0));
         }
@@ -627,8 +689,7 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
         } else if let Some((k, _)) = t.split_once('=') {
             let k = k.trim();
             if !k.is_empty()
-                && k
-                    .bytes()
+                && k.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
             {
                 key = Some(k.to_owned());
@@ -648,10 +709,9 @@ fn lines_outside_strings(text: &str) -> impl Iterator<Item = (usize, &str)> {
         start += line.len();
         let was_open = open.is_some();
         for quote in ["\"\"\"", "'''"] {
-            if open.is_none() || open == Some(quote) {
-                if line.matches(quote).count() % 2 == 1 {
-                    open = if open.is_some() { None } else { Some(quote) };
-                }
+            let may_toggle = open.is_none() || open == Some(quote);
+            if may_toggle && line.matches(quote).count() % 2 == 1 {
+                open = if open.is_some() { None } else { Some(quote) };
             }
         }
         (!was_open).then_some((here, line))

@@ -1,0 +1,540 @@
+//! `load_source` refuses bad pack sources and names the file and field at
+//! fault (issue 3). Each test builds a small valid source, breaks one thing,
+//! and checks the message a content editor would read.
+
+use std::fs;
+use std::path::Path;
+
+use content_pack::{load_source, SourceError};
+use tempfile::TempDir;
+
+const PACK: &str = r#"
+id = "test-pack"
+title = "Test programme"
+
+[approval]
+approved_by = "Test lead"
+reference = "T-1"
+"#;
+
+const TOOL: &str = r#"
+id = "abc"
+name = "ABC"
+points = [3]
+summary = "Test a belief."
+steps = ["Write A.", "Write B."]
+
+[worksheet]
+kind = "list"
+
+[[worksheet.fields]]
+label = "A"
+"#;
+
+const SESSION: &str = r#"
+id = "s01-test"
+number = 1
+title = "Test session"
+points = [3]
+minutes = 60
+
+[[phases]]
+kind = "welcome"
+title = "Welcome"
+minutes = 10
+text = "Hello."
+plain = "Hi."
+facilitator_notes = ["Say: hello."]
+
+[[phases]]
+kind = "check-in"
+title = "Check-in"
+minutes = 10
+text = "How are you?"
+plain = "How are you?"
+facilitator_notes = ["Say: go round."]
+
+[[phases]]
+kind = "agenda"
+title = "Agenda"
+minutes = 5
+text = "Today: ABC."
+plain = "Today: ABC."
+facilitator_notes = ["Say: agree topics."]
+
+[[phases]]
+kind = "main-work"
+title = "ABC"
+minutes = 30
+tools = ["abc"]
+text = "Let us do the ABC."
+plain = "ABC."
+facilitator_notes = ["Say: explain it."]
+
+[[phases]]
+kind = "check-out"
+title = "Check-out"
+minutes = 5
+text = "Bye."
+plain = "Bye."
+facilitator_notes = ["Say: thanks."]
+"#;
+
+/// A small source that loads, to be broken one way per test.
+fn valid_source() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("sessions")).unwrap();
+    fs::create_dir_all(root.join("tools")).unwrap();
+    fs::create_dir_all(root.join("media")).unwrap();
+    fs::write(root.join("pack.toml"), PACK).unwrap();
+    fs::write(root.join("tools/abc.toml"), TOOL).unwrap();
+    fs::write(root.join("sessions/01-test.toml"), SESSION).unwrap();
+    fs::write(root.join("media/pic.svg"), "<svg/>").unwrap();
+    fs::write(root.join("README.md"), "notes").unwrap();
+    dir
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn load_err(root: &Path) -> (SourceError, String) {
+    match load_source(root) {
+        Ok(_) => panic!("the broken source loaded"),
+        Err(e) => {
+            let message = e.to_string();
+            (e, message)
+        }
+    }
+}
+
+fn assert_mentions(message: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(
+            message.contains(part),
+            "{message:?} does not mention {part:?}"
+        );
+    }
+}
+
+#[test]
+fn the_valid_source_loads_with_its_media() {
+    let dir = valid_source();
+    let source = load_source(dir.path()).unwrap();
+    assert_eq!(source.pack_id, "test-pack");
+    assert_eq!(source.approval.reference, "T-1");
+    assert_eq!(source.programme.title, "Test programme");
+    assert_eq!(source.programme.sessions.len(), 1);
+    assert_eq!(source.media.len(), 1);
+    assert_eq!(source.media[0].pack_path.as_str(), "media/pic.svg");
+    assert_eq!(source.media[0].size, 6);
+    assert_eq!(source.media[0].file, dir.path().join("media/pic.svg"));
+}
+
+#[test]
+fn media_is_listed_recursively_and_sorted_by_pack_path() {
+    let dir = valid_source();
+    let root = dir.path();
+    fs::create_dir_all(root.join("media/audio")).unwrap();
+    fs::write(root.join("media/audio/b.ogg"), "b").unwrap();
+    fs::write(root.join("media/a.png"), "a").unwrap();
+    let source = load_source(root).unwrap();
+    let paths: Vec<&str> = source.media.iter().map(|m| m.pack_path.as_str()).collect();
+    assert_eq!(paths, ["media/a.png", "media/audio/b.ogg", "media/pic.svg"]);
+}
+
+#[test]
+fn an_unknown_field_names_the_file_line_and_field() {
+    let dir = valid_source();
+    edit(dir.path(), "tools/abc.toml", "steps =", "stpes =");
+    let (e, message) = load_err(dir.path());
+    assert!(
+        matches!(e, SourceError::Invalid { line: Some(6), .. }),
+        "{e:?}"
+    );
+    assert_mentions(
+        &message,
+        &[
+            "tools/abc.toml",
+            "line 6",
+            "unknown field `stpes`",
+            "`steps`",
+        ],
+    );
+}
+
+#[test]
+fn a_wrong_type_names_the_phase_and_field() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "sessions/01-test.toml",
+        "minutes = 30",
+        "minutes = \"thirty\"",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "sessions/01-test.toml",
+            "phase 4 (main-work)",
+            "field `minutes`",
+            "expected a whole number",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_field_names_the_phase_and_field() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "sessions/01-test.toml",
+        "title = \"Check-in\"\n",
+        "",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "sessions/01-test.toml",
+            "phase 2 (check-in)",
+            "field `title` is missing",
+        ],
+    );
+}
+
+#[test]
+fn a_wrong_type_in_a_worksheet_field_names_it() {
+    let dir = valid_source();
+    edit(dir.path(), "tools/abc.toml", "label = \"A\"", "label = 1");
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "tools/abc.toml",
+            "worksheet field 1",
+            "field `label`",
+            "expected text in quotes",
+        ],
+    );
+}
+
+#[test]
+fn a_point_outside_1_to_4_is_refused() {
+    let dir = valid_source();
+    edit(dir.path(), "tools/abc.toml", "points = [3]", "points = [5]");
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "tools/abc.toml",
+            "field `points`",
+            "5 is not one of the 4 points",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_tool_reference_names_the_phase_and_tool() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "sessions/01-test.toml",
+        "tools = [\"abc\"]",
+        "tools = [\"nope\"]",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "sessions/01-test.toml",
+            "phase 4 (main-work)",
+            "field `tools`",
+            "no tool `nope`",
+        ],
+    );
+}
+
+#[test]
+fn a_tool_whose_id_differs_from_its_file_name_is_refused() {
+    let dir = valid_source();
+    edit(dir.path(), "tools/abc.toml", "id = \"abc\"", "id = \"abd\"");
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &["tools/abc.toml", "field `id`", "match the file name"],
+    );
+}
+
+#[test]
+fn a_media_reference_to_a_missing_file_is_refused() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "sessions/01-test.toml",
+        "minutes = 10\ntext = \"Hello.\"",
+        "minutes = 10\nmedia = \"media/nope.png\"\ntext = \"Hello.\"",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "sessions/01-test.toml",
+            "phase 1 (welcome)",
+            "field `media`",
+            "media/nope.png",
+        ],
+    );
+}
+
+#[test]
+fn a_media_reference_that_exists_loads() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "sessions/01-test.toml",
+        "minutes = 10\ntext = \"Hello.\"",
+        "minutes = 10\nmedia = \"media/pic.svg\"\ntext = \"Hello.\"",
+    );
+    let source = load_source(dir.path()).unwrap();
+    assert_eq!(
+        source.programme.sessions[0].phases[0].media.as_deref(),
+        Some("media/pic.svg")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_media_symlink_is_refused() {
+    let dir = valid_source();
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join("media/link.svg")).unwrap();
+    let (e, message) = load_err(dir.path());
+    assert!(matches!(e, SourceError::Link { .. }), "{e:?}");
+    assert_mentions(&message, &["media/link.svg", "links are not allowed"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_session_file_or_folder_is_refused() {
+    let dir = valid_source();
+    let root = dir.path();
+    let other = tempfile::tempdir().unwrap();
+    fs::rename(
+        root.join("sessions/01-test.toml"),
+        other.path().join("01-test.toml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        other.path().join("01-test.toml"),
+        root.join("sessions/01-test.toml"),
+    )
+    .unwrap();
+    let (e, message) = load_err(root);
+    assert!(matches!(e, SourceError::Link { .. }), "{e:?}");
+    assert_mentions(
+        &message,
+        &["sessions/01-test.toml", "links are not allowed"],
+    );
+
+    let dir = valid_source();
+    let root = dir.path();
+    let other = tempfile::tempdir().unwrap();
+    fs::rename(root.join("media"), other.path().join("media")).unwrap();
+    std::os::unix::fs::symlink(other.path().join("media"), root.join("media")).unwrap();
+    let (e, message) = load_err(root);
+    assert!(matches!(e, SourceError::Link { .. }), "{e:?}");
+    assert_mentions(&message, &["media: links are not allowed"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_socket_or_other_special_file_is_refused() {
+    let dir = valid_source();
+    let _listener = std::os::unix::net::UnixListener::bind(dir.path().join("media/sock")).unwrap();
+    let (e, message) = load_err(dir.path());
+    assert!(matches!(e, SourceError::NotAFile { .. }), "{e:?}");
+    assert_mentions(&message, &["media/sock"]);
+}
+
+#[test]
+fn a_media_name_a_pack_cannot_carry_is_refused() {
+    for name in ["my picture.png", ".hidden.png", "café.png"] {
+        let dir = valid_source();
+        fs::write(dir.path().join("media").join(name), "x").unwrap();
+        let (e, message) = load_err(dir.path());
+        assert!(
+            matches!(e, SourceError::BadMediaName { .. }),
+            "{name}: {e:?}"
+        );
+        assert_mentions(&message, &[&format!("media/{name}"), "rename the file"]);
+    }
+}
+
+#[test]
+fn stray_files_and_folders_are_refused_not_ignored() {
+    let dir = valid_source();
+    fs::write(dir.path().join("notes.txt"), "x").unwrap();
+    let (e, message) = load_err(dir.path());
+    assert!(matches!(e, SourceError::Unexpected { .. }), "{e:?}");
+    assert_mentions(&message, &["notes.txt"]);
+
+    let dir = valid_source();
+    fs::write(dir.path().join("sessions/02-draft.txt"), "x").unwrap();
+    let (_, message) = load_err(dir.path());
+    assert_mentions(&message, &["sessions/02-draft.txt", "only .toml files"]);
+}
+
+#[test]
+fn a_missing_pack_toml_or_folder_is_named() {
+    let dir = valid_source();
+    fs::remove_file(dir.path().join("pack.toml")).unwrap();
+    let (_, message) = load_err(dir.path());
+    assert_mentions(&message, &["pack.toml is missing"]);
+
+    let dir = valid_source();
+    fs::remove_dir_all(dir.path().join("tools")).unwrap();
+    let (_, message) = load_err(dir.path());
+    assert_mentions(&message, &["tools/ is missing"]);
+}
+
+#[test]
+fn a_syntax_error_names_the_file_and_line() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "pack.toml",
+        "title = \"Test programme\"",
+        "title = \"Test programme",
+    );
+    let (e, message) = load_err(dir.path());
+    assert!(
+        matches!(e, SourceError::Invalid { line: Some(3), .. }),
+        "{e:?}"
+    );
+    assert_mentions(&message, &["pack.toml", "line 3", "TOML writing mistake"]);
+}
+
+#[test]
+fn two_sessions_with_one_number_name_both_files() {
+    let dir = valid_source();
+    let root = dir.path();
+    let copy = SESSION.replace("id = \"s01-test\"", "id = \"s02-test\"");
+    fs::write(root.join("sessions/02-test.toml"), copy).unwrap();
+    let (_, message) = load_err(root);
+    assert_mentions(
+        &message,
+        &[
+            "sessions/02-test.toml",
+            "field `number`",
+            "sessions/01-test.toml uses it too",
+        ],
+    );
+}
+
+#[test]
+fn an_approval_field_error_names_the_approval_table() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "pack.toml",
+        "reference = \"T-1\"",
+        "referense = \"T-1\"",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "pack.toml",
+            "approval",
+            "unknown field `referense`",
+            "`approved_by` or `reference`",
+        ],
+    );
+}
+
+#[test]
+fn a_programme_rule_broken_is_reported_with_the_session_file() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "sessions/01-test.toml",
+        "minutes = 60",
+        "minutes = 65",
+    );
+    let (e, message) = load_err(dir.path());
+    assert!(matches!(e, SourceError::Programme { .. }), "{e:?}");
+    assert_mentions(
+        &message,
+        &[
+            "sessions/01-test.toml",
+            "session 1 `s01-test`",
+            "add up to 60 minutes",
+        ],
+    );
+}
+
+#[test]
+fn phases_out_of_order_are_reported_with_the_session_file() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "sessions/01-test.toml",
+        "kind = \"agenda\"",
+        "kind = \"check-in\"",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &["sessions/01-test.toml", "phases must be exactly"],
+    );
+}
+
+#[test]
+fn an_unknown_phase_kind_lists_the_kinds_allowed() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "sessions/01-test.toml",
+        "kind = \"agenda\"",
+        "kind = \"agnda\"",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "sessions/01-test.toml",
+            "phase 3",
+            "field `kind`",
+            "`agnda` is not allowed",
+            "main-work",
+        ],
+    );
+}
+
+#[test]
+fn a_programme_rule_broken_in_a_tool_is_reported_with_the_tool_file() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "tools/abc.toml",
+        "summary = \"Test a belief.\"",
+        "summary = \" \"",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &["tools/abc.toml", "tool `abc`", "summary is empty"],
+    );
+}
+
+#[test]
+fn a_path_that_is_not_a_folder_is_refused() {
+    let dir = valid_source();
+    let (e, _) = load_err(&dir.path().join("pack.toml"));
+    assert!(matches!(e, SourceError::NotAFolder(_)), "{e:?}");
+}
