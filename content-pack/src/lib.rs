@@ -23,6 +23,7 @@
 
 pub mod archive;
 pub mod builder;
+pub mod bundle;
 pub mod error;
 pub mod keys;
 pub mod manifest;
@@ -32,6 +33,10 @@ pub mod store;
 
 pub use archive::{Limits, UnverifiedPack, VerifiedPack};
 pub use builder::{build_pack, BuildError, BuildOptions, PackInput};
+pub use bundle::{
+    bundle_dir_name, verify_bundle, AttendanceRecord, BundleError, BundleWriter, ExportManifest,
+    ExportSummary, SessionRecord, VerifiedBundle,
+};
 pub use error::{KeyError, PackError, ProgrammeError};
 pub use keys::{
     generate_keys, GeneratedKeys, KeyId, KeyProtection, SignatureProblem, SigningKey, TrustedKey,

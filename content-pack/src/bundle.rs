@@ -1,0 +1,522 @@
+//! The attendance export bundle: a folder a kiosk writes to a USB stick and a
+//! service reads back.
+//!
+//! ```text
+//! insideout-export_HMP-Example_B_20261122-091500Z/
+//!   attendance.csv   one row per attendance (pseudonyms only)
+//!   sessions.csv     one row per session delivered
+//!   summary.json     counts and the period covered
+//!   manifest.json    format, kiosk key id, site, wing, every file's size and SHA-256
+//!   manifest.sig     minisign signature of manifest.json by the kiosk's key
+//! ```
+//!
+//! The record types here ([`SessionRecord`], [`AttendanceRecord`],
+//! [`ExportSummary`]) are the export format: the kiosk's internal types are
+//! not serialisable, so the format changes only when these do.
+//!
+//! [`BundleWriter`] writes under a temporary name, fsyncs every file and the
+//! folder, and renames into place, so a stick pulled out half-way never holds
+//! a bundle that looks complete. [`verify_bundle`] checks the signature over
+//! the exact manifest bytes first, then that the folder holds exactly the
+//! listed files with their sizes and hashes, and that the signature file is
+//! in the canonical form this crate writes: any changed byte is refused.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::keys::{KeyId, SignatureProblem, SigningKey, TrustedKeys};
+use crate::manifest::{FileEntry, MANIFEST_NAME, PRODUCT, SIGNATURE_NAME};
+
+/// Export format version this build writes and reads.
+pub const EXPORT_FORMAT: u32 = 1;
+/// The `kind` of an export manifest (a pack manifest can never pass for one).
+pub const EXPORT_KIND: &str = "insideout-attendance-export";
+/// Attendance rows.
+pub const ATTENDANCE_FILE: &str = "attendance.csv";
+/// Session rows.
+pub const SESSIONS_FILE: &str = "sessions.csv";
+/// Summary.
+pub const SUMMARY_FILE: &str = "summary.json";
+/// The files every bundle holds besides the manifest and signature.
+pub const BUNDLE_FILES: [&str; 3] = [ATTENDANCE_FILE, SESSIONS_FILE, SUMMARY_FILE];
+/// Largest manifest or signature read before verification.
+const MAX_HEADER_BYTES: u64 = 64 << 10;
+
+/// The contents of an export's `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportManifest {
+    /// See [`EXPORT_FORMAT`].
+    pub format: u32,
+    /// See [`EXPORT_KIND`].
+    pub kind: String,
+    /// The product that wrote it; see [`PRODUCT`].
+    pub compatible: String,
+    /// The kiosk key that signed it (16 hex digits).
+    pub kiosk_key_id: String,
+    /// The prison.
+    pub site: String,
+    /// The wing.
+    pub wing: String,
+    /// When the export was made.
+    pub created: DateTime<Utc>,
+    /// `new` (rows not exported before) or `all`.
+    pub scope: String,
+    /// Every file, with size and SHA-256.
+    pub files: Vec<FileEntry>,
+}
+
+/// One session delivered (a row of `sessions.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    /// Unique id of this delivery (stable across re-exports).
+    pub run_id: String,
+    /// The prison.
+    pub site: String,
+    /// The wing.
+    pub wing: String,
+    /// Programme session id.
+    pub session_id: String,
+    /// Programme session number.
+    pub session_number: u32,
+    /// Programme version it was run from.
+    pub pack_version: u64,
+    /// Facilitator id (staff, not a participant).
+    pub facilitator_id: String,
+    /// Start (RFC 3339, UTC).
+    pub started: DateTime<Utc>,
+    /// End (RFC 3339, UTC).
+    pub ended: DateTime<Utc>,
+    /// Planned minutes.
+    pub planned_minutes: u32,
+    /// Minutes it actually took.
+    pub elapsed_minutes: u32,
+    /// Phases reached.
+    pub phases_completed: u32,
+    /// Phases in the session.
+    pub phase_count: u32,
+    /// Tool ids used, separated by `;`.
+    pub tools_used: String,
+    /// Attendees (including anonymous ones and those who left early).
+    pub attended: u32,
+    /// Of whom anonymous.
+    pub anonymous: u32,
+    /// Of whom left early.
+    pub left_early: u32,
+}
+
+/// One attendance (a row of `attendance.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceRecord {
+    /// The session delivery ([`SessionRecord::run_id`]).
+    pub run_id: String,
+    /// Day of the session (YYYY-MM-DD, UTC).
+    pub date: String,
+    /// The prison.
+    pub site: String,
+    /// The wing.
+    pub wing: String,
+    /// Programme session id.
+    pub session_id: String,
+    /// The participant's pseudonym on this kiosk (64 hex digits), or empty for
+    /// an anonymous attendee.
+    pub participant: String,
+    /// Left before the end.
+    pub left_early: bool,
+}
+
+/// The contents of `summary.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportSummary {
+    /// The prison.
+    pub site: String,
+    /// The wing.
+    pub wing: String,
+    /// The kiosk key id.
+    pub kiosk_key_id: String,
+    /// When the export was made.
+    pub created: DateTime<Utc>,
+    /// `new` or `all`.
+    pub scope: String,
+    /// Rows in `sessions.csv`.
+    pub sessions: u64,
+    /// Rows in `attendance.csv`.
+    pub attendances: u64,
+    /// Start of the first session in the bundle.
+    pub first_started: Option<DateTime<Utc>>,
+    /// End of the last session in the bundle.
+    pub last_ended: Option<DateTime<Utc>>,
+}
+
+/// An export bundle could not be written, or was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BundleError {
+    /// Writing failed (stick full, read-only, pulled out).
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// Reading failed.
+    #[error("cannot read {path}: {source}; check the folder is a complete export")]
+    Read {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// Signing failed.
+    #[error("could not sign the export: {0}")]
+    Sign(#[from] crate::KeyError),
+    /// `manifest.sig` is not a minisign signature in the canonical form.
+    #[error("manifest.sig is damaged or was changed; the export cannot be trusted: ask for it to be exported again")]
+    SignatureMalformed,
+    /// Signed by another key.
+    #[error("the export is signed by key {}, not by the kiosk key given ({expected}); check you have the right kiosk's key", .signer.map(|k| k.to_string()).unwrap_or_else(|| "(unreadable)".into()))]
+    WrongKey {
+        /// The key in the signature.
+        signer: Option<KeyId>,
+        /// The key(s) given.
+        expected: String,
+    },
+    /// The signature does not match the manifest.
+    #[error("the signature does not match manifest.json: the export was changed after it was made; do not use it")]
+    SignatureInvalid,
+    /// The signed manifest is not a valid export manifest.
+    #[error("manifest.json is not an export manifest this version reads ({0})")]
+    ManifestInvalid(String),
+    /// A listed file is missing.
+    #[error("{0} is missing from the export; it is incomplete: export again")]
+    MissingFile(String),
+    /// A file that is not listed.
+    #[error(
+        "{0} is in the export folder but not in its signed manifest; remove it or export again"
+    )]
+    UnlistedFile(String),
+    /// A file's size or hash differs from the manifest.
+    #[error(
+        "{0} does not match the signed manifest: it was changed or damaged; do not use this export"
+    )]
+    FileChanged(String),
+}
+
+fn write_err(path: &Path) -> impl FnOnce(io::Error) -> BundleError + '_ {
+    move |source| BundleError::Write {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn read_err(path: &Path) -> impl FnOnce(io::Error) -> BundleError + '_ {
+    move |source| BundleError::Read {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// The folder name for an export: FAT32-safe (letters, digits, `-`, `_`; no `:`).
+pub fn bundle_dir_name(site: &str, wing: &str, created: DateTime<Utc>) -> String {
+    fn safe(s: &str) -> String {
+        let mut out: String = s
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        out.truncate(40);
+        out
+    }
+    format!(
+        "insideout-export_{}_{}_{}",
+        safe(site),
+        safe(wing),
+        created.format("%Y%m%d-%H%M%SZ")
+    )
+}
+
+/// A writer that hashes and counts what passes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes one bundle: files into a temporary folder, then sign and rename.
+pub struct BundleWriter {
+    parent: PathBuf,
+    temp: PathBuf,
+    name: String,
+    files: Vec<FileEntry>,
+}
+
+impl BundleWriter {
+    /// Starts a bundle in `parent` (the USB folder). The final name is
+    /// `name`, or `name-2`, `name-3`… if that exists.
+    pub fn create(parent: &Path, name: &str) -> Result<BundleWriter, BundleError> {
+        let mut final_name = name.to_owned();
+        let mut n = 2;
+        while parent.join(&final_name).exists() {
+            final_name = format!("{name}-{n}");
+            n += 1;
+        }
+        let temp = parent.join(format!(".partial-{final_name}"));
+        if temp.exists() {
+            fs::remove_dir_all(&temp).map_err(write_err(&temp))?;
+        }
+        fs::create_dir(&temp).map_err(write_err(&temp))?;
+        Ok(BundleWriter {
+            parent: parent.to_owned(),
+            temp,
+            name: final_name,
+            files: Vec::new(),
+        })
+    }
+
+    /// The temporary folder being written.
+    pub fn temp_dir(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Writes file `name` with `fill`, fsyncs it and records its hash.
+    pub fn add_file(
+        &mut self,
+        name: &str,
+        fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), BundleError> {
+        let path = self.temp.join(name);
+        let file = File::create(&path).map_err(write_err(&path))?;
+        let mut w = Hashing {
+            inner: BufWriter::with_capacity(1 << 20, file),
+            hasher: Sha256::new(),
+            size: 0,
+        };
+        fill(&mut w).map_err(write_err(&path))?;
+        let file = w
+            .inner
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .map_err(write_err(&path))?;
+        file.sync_all().map_err(write_err(&path))?;
+        self.files.push(FileEntry {
+            path: name.to_owned(),
+            size: w.size,
+            sha256: hex::encode(w.hasher.finalize()),
+        });
+        Ok(())
+    }
+
+    /// Writes and signs the manifest, fsyncs, and renames the folder into
+    /// place. Returns the final folder. Until this returns `Ok`, no folder
+    /// with the final name exists.
+    pub fn finish(
+        mut self,
+        key: &SigningKey,
+        site: &str,
+        wing: &str,
+        created: DateTime<Utc>,
+        scope: &str,
+    ) -> Result<PathBuf, BundleError> {
+        let manifest = ExportManifest {
+            format: EXPORT_FORMAT,
+            kind: EXPORT_KIND.into(),
+            compatible: PRODUCT.into(),
+            kiosk_key_id: key.key_id().to_string(),
+            site: site.into(),
+            wing: wing.into(),
+            created,
+            scope: scope.into(),
+            files: std::mem::take(&mut self.files),
+        };
+        let bytes = serde_json::to_vec_pretty(&manifest)
+            .map_err(|e| BundleError::ManifestInvalid(e.to_string()))?;
+        let sig = key.sign(&bytes, &trusted_comment(&manifest))?;
+        for (name, data) in [
+            (MANIFEST_NAME, &bytes[..]),
+            (SIGNATURE_NAME, sig.as_bytes()),
+        ] {
+            let path = self.temp.join(name);
+            let mut f = File::create(&path).map_err(write_err(&path))?;
+            f.write_all(data).map_err(write_err(&path))?;
+            f.sync_all().map_err(write_err(&path))?;
+        }
+        sync_dir(&self.temp)?;
+        let dest = self.parent.join(&self.name);
+        fs::rename(&self.temp, &dest).map_err(write_err(&dest))?;
+        sync_dir(&self.parent)?;
+        Ok(dest)
+    }
+
+    /// Removes the temporary folder (after a failure).
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.temp);
+    }
+}
+
+fn trusted_comment(m: &ExportManifest) -> String {
+    format!(
+        "InsideOut export {} {} {}",
+        m.site,
+        m.wing,
+        m.created.to_rfc3339()
+    )
+}
+
+fn sync_dir(dir: &Path) -> Result<(), BundleError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(write_err(dir))
+}
+
+/// A bundle whose signature and every file were checked.
+#[derive(Debug)]
+pub struct VerifiedBundle {
+    manifest: ExportManifest,
+    signer: KeyId,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl VerifiedBundle {
+    /// The signed manifest.
+    pub fn manifest(&self) -> &ExportManifest {
+        &self.manifest
+    }
+    /// The key that signed it.
+    pub fn signer(&self) -> KeyId {
+        self.signer
+    }
+    /// The checked bytes of one of [`BUNDLE_FILES`].
+    pub fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files.get(name).map(Vec::as_slice)
+    }
+}
+
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, BundleError> {
+    let f = File::open(path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => BundleError::MissingFile(
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
+        _ => BundleError::Read {
+            path: path.to_owned(),
+            source: e,
+        },
+    })?;
+    let mut bytes = Vec::new();
+    f.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err(path))?;
+    if bytes.len() as u64 > limit {
+        return Err(BundleError::ManifestInvalid(format!(
+            "{} is larger than any genuine one",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The signature text exactly as [`BundleWriter`] writes it for this key.
+fn canonical_untrusted_comment(id: KeyId) -> String {
+    format!("untrusted comment: signature from InsideOut key {id}")
+}
+
+/// Checks a bundle: signature by one of `keys` over the exact manifest bytes,
+/// the manifest's kind and format, exactly the listed files in the folder,
+/// and each file's size and SHA-256.
+pub fn verify_bundle(dir: &Path, keys: &TrustedKeys) -> Result<VerifiedBundle, BundleError> {
+    let sig_bytes = read_limited(&dir.join(SIGNATURE_NAME), MAX_HEADER_BYTES)?;
+    let manifest_bytes = read_limited(&dir.join(MANIFEST_NAME), MAX_HEADER_BYTES)?;
+    let sig = std::str::from_utf8(&sig_bytes).map_err(|_| BundleError::SignatureMalformed)?;
+    let signer = keys.verify(&manifest_bytes, sig).map_err(|p| match p {
+        SignatureProblem::Malformed => BundleError::SignatureMalformed,
+        SignatureProblem::UntrustedKey(signer) => BundleError::WrongKey {
+            signer,
+            expected: keys
+                .ids()
+                .iter()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        },
+        SignatureProblem::Invalid(_) => BundleError::SignatureInvalid,
+    })?;
+    // The untrusted comment and line endings are not covered by minisign's
+    // signature; require the exact form we write, so no byte can change.
+    let lines: Vec<&str> = sig.split('\n').collect();
+    if lines.len() != 5
+        || lines[0] != canonical_untrusted_comment(signer)
+        || !lines[2].starts_with("trusted comment: ")
+        || !lines[4].is_empty()
+        || lines.iter().any(|l| l.contains('\r') || l.ends_with(' '))
+    {
+        return Err(BundleError::SignatureMalformed);
+    }
+    let manifest: ExportManifest = serde_json::from_slice(&manifest_bytes)
+        .map_err(|e| BundleError::ManifestInvalid(e.to_string()))?;
+    if manifest.format != EXPORT_FORMAT || manifest.kind != EXPORT_KIND {
+        return Err(BundleError::ManifestInvalid(format!(
+            "format {} kind `{}`; this version reads format {EXPORT_FORMAT} `{EXPORT_KIND}`",
+            manifest.format, manifest.kind
+        )));
+    }
+    if manifest.kiosk_key_id != signer.to_string() {
+        return Err(BundleError::ManifestInvalid(
+            "the manifest names another key than the one that signed it".into(),
+        ));
+    }
+    if lines[2] != format!("trusted comment: {}", trusted_comment(&manifest)) {
+        return Err(BundleError::SignatureMalformed);
+    }
+    let listed: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+    for name in BUNDLE_FILES {
+        if !listed.contains(&name) {
+            return Err(BundleError::MissingFile(name.into()));
+        }
+    }
+    if listed.len() != BUNDLE_FILES.len() {
+        return Err(BundleError::ManifestInvalid(
+            "it lists files other than the three export files".into(),
+        ));
+    }
+    for entry in fs::read_dir(dir).map_err(read_err(dir))? {
+        let entry = entry.map_err(read_err(dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name != MANIFEST_NAME && name != SIGNATURE_NAME && !listed.contains(&name.as_str()) {
+            return Err(BundleError::UnlistedFile(name));
+        }
+    }
+    let mut files = BTreeMap::new();
+    for f in &manifest.files {
+        let path = dir.join(&f.path);
+        let bytes = read_limited(&path, f.size)?;
+        if bytes.len() as u64 != f.size || hex::encode(Sha256::digest(&bytes)) != f.sha256 {
+            return Err(BundleError::FileChanged(f.path.clone()));
+        }
+        files.insert(f.path.clone(), bytes);
+    }
+    Ok(VerifiedBundle {
+        manifest,
+        signer,
+        files,
+    })
+}

@@ -1,0 +1,121 @@
+//! The data folder's layout and `kiosk.toml`.
+
+use std::path::{Path, PathBuf};
+
+use content_pack::{TrustedKey, TrustedKeys};
+use serde::{Deserialize, Serialize};
+
+use crate::error::KioskError;
+
+/// Idle minutes before the kiosk locks, when `kiosk.toml` does not say.
+pub const DEFAULT_IDLE_MINUTES: u32 = 5;
+/// Where USB sticks are mounted, when `kiosk.toml` does not say.
+pub const DEFAULT_USB_DIR: &str = "/media/insideout-usb";
+
+/// The files of a kiosk data folder (see DESIGN.md, "Data directory").
+#[derive(Debug, Clone)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    /// The data folder at `root` (nothing is checked yet).
+    pub fn new(root: impl Into<PathBuf>) -> DataDir {
+        DataDir { root: root.into() }
+    }
+    /// The folder itself.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    /// `kiosk.toml`.
+    pub fn config(&self) -> PathBuf {
+        self.root.join("kiosk.toml")
+    }
+    /// `kiosk.key`: the kiosk's unencrypted minisign key, for signing exports.
+    pub fn signing_key(&self) -> PathBuf {
+        self.root.join("kiosk.key")
+    }
+    /// `kiosk.pub`: its public key, for `export verify`.
+    pub fn public_key(&self) -> PathBuf {
+        self.root.join("kiosk.pub")
+    }
+    /// `secret`: the pseudonymisation key.
+    pub fn secret(&self) -> PathBuf {
+        self.root.join("secret")
+    }
+    /// `kiosk.db`.
+    pub fn database(&self) -> PathBuf {
+        self.root.join("kiosk.db")
+    }
+    /// `content/`: the content store.
+    pub fn content(&self) -> PathBuf {
+        self.root.join("content")
+    }
+}
+
+/// The contents of `kiosk.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskConfig {
+    /// The prison, e.g. "HMP Example".
+    pub site: String,
+    /// The wing, e.g. "B".
+    pub wing: String,
+    /// Minutes without a touch or key press before the kiosk locks.
+    #[serde(default = "default_idle")]
+    pub idle_minutes: u32,
+    /// Where USB sticks are mounted.
+    #[serde(default = "default_usb")]
+    pub usb_dir: PathBuf,
+    /// The text of each public key whose content packs this kiosk accepts.
+    pub trusted_keys: Vec<String>,
+}
+
+fn default_idle() -> u32 {
+    DEFAULT_IDLE_MINUTES
+}
+fn default_usb() -> PathBuf {
+    PathBuf::from(DEFAULT_USB_DIR)
+}
+
+impl KioskConfig {
+    /// Reads `kiosk.toml` from a data folder.
+    pub fn load(dir: &DataDir) -> Result<KioskConfig, KioskError> {
+        let path = dir.config();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(KioskError::NotProvisioned(dir.root().to_owned()))
+            }
+            Err(e) => return Err(KioskError::io(&path)(e)),
+        };
+        let config: KioskConfig = toml::from_str(&text).map_err(|e| KioskError::Config {
+            path: path.clone(),
+            problem: e.to_string(),
+        })?;
+        config.trusted()?;
+        Ok(config)
+    }
+
+    /// The trusted keys, parsed.
+    pub fn trusted(&self) -> Result<TrustedKeys, KioskError> {
+        let keys = self
+            .trusted_keys
+            .iter()
+            .map(|k| TrustedKey::from_text(k))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| KioskError::Config {
+                path: PathBuf::from("kiosk.toml"),
+                problem: format!("a trusted key is not valid: {e}"),
+            })?;
+        Ok(TrustedKeys::new(keys))
+    }
+
+    /// The file text.
+    pub fn to_toml(&self) -> Result<String, KioskError> {
+        toml::to_string_pretty(self).map_err(|e| KioskError::Config {
+            path: PathBuf::from("kiosk.toml"),
+            problem: e.to_string(),
+        })
+    }
+}

@@ -1,0 +1,539 @@
+//! The kiosk database: SQLite in WAL mode with `synchronous=FULL`, so every
+//! committed step survives a power cut.
+//!
+//! Schema changes are numbered migrations tracked in `PRAGMA user_version`.
+//! Participants appear only as 32-byte pseudonyms; the audit log records
+//! events and ids of staff and programme items, never anything about a
+//! participant.
+
+use std::path::Path;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use content_pack::PhaseKind;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::auth::Lockout;
+use crate::error::KioskError;
+use crate::pseudonym::Pseudonym;
+use crate::runner::{Attendee, Effect, PhasePlan, RunState, RunStore};
+
+/// The migrations, in order; `user_version` is how many have run.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE facilitators (
+  id TEXT PRIMARY KEY, pin_hash TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL);
+CREATE TABLE lockout (
+  id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, locked_until TEXT);
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY, at TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  uid TEXT NOT NULL UNIQUE,
+  session_id TEXT NOT NULL, session_number INTEGER NOT NULL, session_title TEXT NOT NULL,
+  facilitator_id TEXT NOT NULL, pack_version INTEGER NOT NULL, started TEXT NOT NULL,
+  phase_kinds TEXT NOT NULL, planned TEXT NOT NULL,
+  phase INTEGER NOT NULL, phase_entered TEXT NOT NULL, elapsed TEXT NOT NULL,
+  reached INTEGER NOT NULL, tools TEXT NOT NULL,
+  ended TEXT, export_seq INTEGER UNIQUE);
+CREATE INDEX runs_open ON runs (ended) WHERE ended IS NULL;
+CREATE TABLE attendances (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL, pseudonym BLOB, left_early INTEGER NOT NULL, added TEXT NOT NULL,
+  PRIMARY KEY (run_id, idx)) WITHOUT ROWID;
+"#];
+
+/// Newest schema version this build knows.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Meta key of the export watermark: the last `export_seq` exported.
+pub(crate) const WATERMARK: &str = "export_watermark";
+
+/// Something worth an audit line. None carries personal data.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum AuditEvent<'a> {
+    /// The kiosk was provisioned.
+    Provisioned,
+    /// A facilitator was added.
+    FacilitatorAdded(&'a str),
+    /// A facilitator's PIN was replaced.
+    PinRotated(&'a str),
+    /// A facilitator signed in.
+    SignIn(&'a str),
+    /// A headless tool acted as this operator.
+    HeadlessSignIn(&'a str),
+    /// A facilitator signed out.
+    SignOut(&'a str),
+    /// The kiosk locked after being idle.
+    IdleLock,
+    /// A wrong PIN was entered (count since the last success).
+    WrongPin(u32),
+    /// Sign-in locked for this many seconds.
+    SignInLocked(i64),
+    /// A session started.
+    SessionStarted(&'a str),
+    /// A session finished.
+    SessionFinished(&'a str),
+    /// A session in progress was discarded.
+    SessionDiscarded(&'a str),
+    /// A content pack was installed.
+    Imported(u64),
+    /// A content pack was refused (the refusal text has no personal data).
+    ImportRefused(&'a str),
+    /// An export bundle was written.
+    Exported {
+        /// Folder name.
+        bundle: &'a str,
+        /// Session rows.
+        sessions: u64,
+        /// Attendance rows.
+        attendances: u64,
+    },
+    /// An export failed.
+    ExportFailed(&'a str),
+}
+
+impl AuditEvent<'_> {
+    fn parts(&self) -> (&'static str, String) {
+        match self {
+            AuditEvent::Provisioned => ("provisioned", String::new()),
+            AuditEvent::FacilitatorAdded(id) => ("facilitator-added", id.to_string()),
+            AuditEvent::PinRotated(id) => ("pin-rotated", id.to_string()),
+            AuditEvent::SignIn(id) => ("sign-in", id.to_string()),
+            AuditEvent::HeadlessSignIn(id) => ("headless-sign-in", id.to_string()),
+            AuditEvent::SignOut(id) => ("sign-out", id.to_string()),
+            AuditEvent::IdleLock => ("idle-lock", String::new()),
+            AuditEvent::WrongPin(n) => ("wrong-pin", format!("failures={n}")),
+            AuditEvent::SignInLocked(s) => ("sign-in-locked", format!("seconds={s}")),
+            AuditEvent::SessionStarted(id) => ("session-started", id.to_string()),
+            AuditEvent::SessionFinished(id) => ("session-finished", id.to_string()),
+            AuditEvent::SessionDiscarded(id) => ("session-discarded", id.to_string()),
+            AuditEvent::Imported(v) => ("imported", format!("version={v}")),
+            AuditEvent::ImportRefused(why) => ("import-refused", why.to_string()),
+            AuditEvent::Exported {
+                bundle,
+                sessions,
+                attendances,
+            } => (
+                "exported",
+                format!("{bundle} sessions={sessions} attendances={attendances}"),
+            ),
+            AuditEvent::ExportFailed(why) => ("export-failed", why.to_string()),
+        }
+    }
+}
+
+/// One audit line, for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLine {
+    /// When.
+    pub at: String,
+    /// What kind of event.
+    pub event: String,
+    /// Details (never personal data).
+    pub detail: String,
+}
+
+/// Formats a time the way the database stores it.
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
+}
+
+fn bad(what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("damaged {what}").into(),
+    )
+}
+
+/// The stable text of a phase kind.
+pub(crate) fn kind_str(k: PhaseKind) -> &'static str {
+    match k {
+        PhaseKind::Welcome => "welcome",
+        PhaseKind::CheckIn => "check-in",
+        PhaseKind::Agenda => "agenda",
+        PhaseKind::MainWork => "main-work",
+        PhaseKind::CheckOut => "check-out",
+    }
+}
+
+fn parse_kind(s: &str) -> rusqlite::Result<PhaseKind> {
+    PhaseKind::ORDER
+        .into_iter()
+        .find(|k| kind_str(*k) == s)
+        .ok_or_else(|| bad("phase kind"))
+}
+
+fn join<T: ToString>(items: &[T]) -> String {
+    items.iter().map(T::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn split_nums<T: std::str::FromStr>(s: &str) -> rusqlite::Result<Vec<T>> {
+    if s.is_empty() {
+        return Ok(vec![]);
+    }
+    s.split(',')
+        .map(|x| x.parse().map_err(|_| bad("number list")))
+        .collect()
+}
+
+/// The kiosk database.
+pub struct Db {
+    conn: Connection,
+}
+
+impl Db {
+    /// Opens (or creates) the database and runs any pending migrations.
+    pub fn open(path: &Path) -> Result<Db, KioskError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(KioskError::Config {
+                path: path.to_owned(),
+                problem: format!("the database would not switch to WAL mode (it is {mode})"),
+            });
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut db = Db { conn };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    fn migrate(&mut self) -> Result<(), KioskError> {
+        let found: u32 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(KioskError::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as u32 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The connection, for the export queries.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Adds an audit line.
+    pub fn audit(&self, at: DateTime<Utc>, event: AuditEvent<'_>) -> Result<(), KioskError> {
+        let (kind, detail) = event.parts();
+        self.conn.execute(
+            "INSERT INTO audit (at, event, detail) VALUES (?1, ?2, ?3)",
+            params![ts(at), kind, detail],
+        )?;
+        Ok(())
+    }
+
+    /// The newest `limit` audit lines, newest first.
+    pub fn audit_lines(&self, limit: u32) -> Result<Vec<AuditLine>, KioskError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT at, event, detail FROM audit ORDER BY id DESC LIMIT ?1")?;
+        let rows = st.query_map([limit], |r| {
+            Ok(AuditLine {
+                at: r.get(0)?,
+                event: r.get(1)?,
+                detail: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A meta value.
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>, KioskError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sets a meta value.
+    pub(crate) fn set_meta(&self, key: &str, value: &str) -> Result<(), KioskError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Every facilitator's id and PIN hash.
+    pub(crate) fn facilitators(&self) -> Result<Vec<(String, String)>, KioskError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, pin_hash FROM facilitators ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Adds a facilitator or replaces their PIN hash; `true` if it was a replacement.
+    pub(crate) fn set_facilitator(
+        &self,
+        id: &str,
+        pin_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, KioskError> {
+        let existed: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM facilitators WHERE id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?;
+        self.conn.execute(
+            "INSERT INTO facilitators (id, pin_hash, created, updated) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT (id) DO UPDATE SET pin_hash = excluded.pin_hash, updated = excluded.updated",
+            params![id, pin_hash, ts(now)],
+        )?;
+        Ok(existed)
+    }
+
+    /// The persisted lockout.
+    pub(crate) fn lockout(&self) -> Result<Lockout, KioskError> {
+        let row: Option<(u32, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT failures, locked_until FROM lockout WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(match row {
+            None => Lockout::default(),
+            Some((failures, until)) => Lockout {
+                failures,
+                locked_until: until.as_deref().map(parse_ts).transpose()?,
+            },
+        })
+    }
+
+    /// Saves the lockout.
+    pub(crate) fn set_lockout(&self, l: &Lockout) -> Result<(), KioskError> {
+        self.conn.execute(
+            "INSERT INTO lockout (id, failures, locked_until) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET failures = excluded.failures,
+                                            locked_until = excluded.locked_until",
+            params![l.failures, l.locked_until.map(ts)],
+        )?;
+        Ok(())
+    }
+
+    /// The export watermark.
+    pub(crate) fn watermark(&self) -> Result<i64, KioskError> {
+        Ok(self
+            .meta(WATERMARK)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Finished sessions and their attendances after `after` (an export_seq).
+    pub(crate) fn waiting(&self, after: i64) -> Result<(u64, u64), KioskError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM attendances a WHERE a.run_id = r.id)), 0)
+             FROM runs r WHERE r.export_seq > ?1",
+            [after],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    fn run_id(tx: &Transaction<'_>, uid: &str) -> Result<i64, KioskError> {
+        Ok(tx.query_row("SELECT id FROM runs WHERE uid = ?1", [uid], |r| r.get(0))?)
+    }
+}
+
+fn save_progress(tx: &Transaction<'_>, s: &RunState) -> Result<(), KioskError> {
+    tx.execute(
+        "UPDATE runs SET phase = ?2, phase_entered = ?3, elapsed = ?4, reached = ?5, tools = ?6
+         WHERE uid = ?1",
+        params![
+            s.run_uid,
+            s.phase as i64,
+            ts(s.phase_entered),
+            join(&s.elapsed_secs),
+            s.reached as i64,
+            s.tools_used.join(",")
+        ],
+    )?;
+    Ok(())
+}
+
+impl RunStore for Db {
+    fn load_open(&self) -> Result<Option<RunState>, KioskError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, uid, session_id, session_number, session_title, facilitator_id,
+                        pack_version, started, phase_kinds, planned, phase, phase_entered,
+                        elapsed, reached, tools
+                 FROM runs WHERE ended IS NULL ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    let kinds: String = r.get(8)?;
+                    let planned: Vec<u32> = split_nums(&r.get::<_, String>(9)?)?;
+                    let kinds = kinds
+                        .split(',')
+                        .map(parse_kind)
+                        .collect::<rusqlite::Result<Vec<_>>>()?;
+                    if kinds.len() != planned.len() {
+                        return Err(bad("phase plan"));
+                    }
+                    let phases = kinds
+                        .into_iter()
+                        .zip(planned)
+                        .map(|(kind, planned_minutes)| PhasePlan {
+                            kind,
+                            planned_minutes,
+                        })
+                        .collect::<Vec<_>>();
+                    let tools: String = r.get(14)?;
+                    let state = RunState {
+                        run_uid: r.get(1)?,
+                        session_id: r.get(2)?,
+                        session_number: r.get(3)?,
+                        session_title: r.get(4)?,
+                        facilitator_id: r.get(5)?,
+                        pack_version: r.get::<_, i64>(6)? as u64,
+                        started: parse_ts(&r.get::<_, String>(7)?)?,
+                        phase: r.get::<_, i64>(10)? as usize,
+                        phase_entered: parse_ts(&r.get::<_, String>(11)?)?,
+                        elapsed_secs: split_nums(&r.get::<_, String>(12)?)?,
+                        reached: r.get::<_, i64>(13)? as usize,
+                        tools_used: tools
+                            .split(',')
+                            .filter(|t| !t.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
+                        attendees: vec![],
+                        phases,
+                    };
+                    if state.phase >= state.phases.len()
+                        || state.elapsed_secs.len() != state.phases.len()
+                    {
+                        return Err(bad("run"));
+                    }
+                    Ok((r.get::<_, i64>(0)?, state))
+                },
+            )
+            .optional()?;
+        let Some((id, mut state)) = row else {
+            return Ok(None);
+        };
+        let mut st = self.conn.prepare(
+            "SELECT pseudonym, left_early, added FROM attendances WHERE run_id = ?1 ORDER BY idx",
+        )?;
+        let rows = st.query_map([id], |r| {
+            let p: Option<Vec<u8>> = r.get(0)?;
+            let pseudonym = match p {
+                None => None,
+                Some(b) => Some(Pseudonym::from_slice(&b).ok_or_else(|| bad("pseudonym"))?),
+            };
+            Ok(Attendee {
+                pseudonym,
+                left_early: r.get(1)?,
+                added: parse_ts(&r.get::<_, String>(2)?)?,
+            })
+        })?;
+        state.attendees = rows.collect::<Result<_, _>>()?;
+        Ok(Some(state))
+    }
+
+    fn create(&mut self, s: &RunState) -> Result<(), KioskError> {
+        let tx = self.conn.transaction()?;
+        let kinds: Vec<&str> = s.phases.iter().map(|p| kind_str(p.kind)).collect();
+        let planned: Vec<u32> = s.phases.iter().map(|p| p.planned_minutes).collect();
+        tx.execute(
+            "INSERT INTO runs (uid, session_id, session_number, session_title, facilitator_id,
+                               pack_version, started, phase_kinds, planned, phase, phase_entered,
+                               elapsed, reached, tools)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                s.run_uid,
+                s.session_id,
+                s.session_number,
+                s.session_title,
+                s.facilitator_id,
+                s.pack_version as i64,
+                ts(s.started),
+                kinds.join(","),
+                join(&planned),
+                s.phase as i64,
+                ts(s.phase_entered),
+                join(&s.elapsed_secs),
+                s.reached as i64,
+                s.tools_used.join(","),
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn commit(&mut self, s: &RunState, effects: &[Effect]) -> Result<(), KioskError> {
+        if effects.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        let id = Db::run_id(&tx, &s.run_uid)?;
+        for e in effects {
+            match e {
+                Effect::SaveProgress => save_progress(&tx, s)?,
+                Effect::SaveAttendee(i) => {
+                    let a = s.attendees.get(*i).ok_or_else(|| bad("attendee index"))?;
+                    tx.execute(
+                        "INSERT INTO attendances (run_id, idx, pseudonym, left_early, added)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![
+                            id,
+                            *i as i64,
+                            a.pseudonym.as_ref().map(|p| &p.as_bytes()[..]),
+                            a.left_early,
+                            ts(a.added)
+                        ],
+                    )?;
+                }
+                Effect::SaveLeftEarly(i) => {
+                    let a = s.attendees.get(*i).ok_or_else(|| bad("attendee index"))?;
+                    tx.execute(
+                        "UPDATE attendances SET left_early = ?3 WHERE run_id = ?1 AND idx = ?2",
+                        params![id, *i as i64, a.left_early],
+                    )?;
+                }
+                Effect::Close(at) => {
+                    tx.execute(
+                        "UPDATE runs SET ended = ?2,
+                           export_seq = (SELECT COALESCE(MAX(export_seq), 0) + 1 FROM runs)
+                         WHERE id = ?1",
+                        params![id, ts(*at)],
+                    )?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn discard(&mut self, run_uid: &str) -> Result<(), KioskError> {
+        self.conn.execute(
+            "DELETE FROM runs WHERE uid = ?1 AND ended IS NULL",
+            [run_uid],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,109 @@
+//! Typed errors. Each variant's message says what went wrong and what a member
+//! of staff can do about it; no message ever contains a prison number.
+
+use std::path::PathBuf;
+
+/// Something the kiosk could not do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KioskError {
+    /// A file or folder could not be read or written.
+    #[error(
+        "cannot use {path}: {source}; check the disk is not full or read-only, then try again"
+    )]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The data folder holds no provisioned kiosk.
+    #[error("{0} is not a kiosk data folder (no kiosk.toml): run `insideout-provision kiosk init` first")]
+    NotProvisioned(PathBuf),
+    /// `kiosk init` was asked to write over an existing kiosk.
+    #[error("{0} already holds a kiosk; pass --force to replace it (its attendance records and keys are deleted)")]
+    AlreadyProvisioned(PathBuf),
+    /// `kiosk.toml` or a key file is not valid.
+    #[error("the kiosk configuration {path} is not valid: {problem}; fix it or provision the kiosk again")]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A provisioning value was refused (site, wing, facilitator id...).
+    #[error("{0}")]
+    InvalidSetting(String),
+    /// The database failed.
+    #[error(
+        "the kiosk database failed ({0}); restart the kiosk, and call IT if this happens again"
+    )]
+    Database(#[from] rusqlite::Error),
+    /// The database was made by a newer kiosk version.
+    #[error("the kiosk database is schema version {found}, newer than this software ({supported}); update the kiosk software")]
+    SchemaTooNew {
+        /// Version found in the file.
+        found: u32,
+        /// Newest version this build knows.
+        supported: u32,
+    },
+    /// A key could not be read or used.
+    #[error("kiosk key: {0}")]
+    Key(#[from] content_pack::KeyError),
+    /// A content pack was refused or could not be installed.
+    #[error("{0}")]
+    Pack(#[from] content_pack::PackError),
+    /// An export bundle could not be written or verified.
+    #[error("{0}")]
+    Bundle(#[from] content_pack::BundleError),
+    /// An action that needs a signed-in facilitator was asked for without one.
+    #[error("sign in with your PIN first")]
+    NotSignedIn,
+    /// No programme is installed yet.
+    #[error("no programme is installed: import a content pack from a USB stick")]
+    NoProgramme,
+    /// The session id is not in the installed programme.
+    #[error("session `{0}` is not in the installed programme; choose another session")]
+    UnknownSession(String),
+    /// The tool id is not in the installed programme.
+    #[error("tool `{0}` is not in the installed programme")]
+    UnknownTool(String),
+    /// A session is already in progress.
+    #[error("a session is already in progress: finish it before starting another")]
+    SessionInProgress,
+    /// The action needs a session in progress.
+    #[error("no session is in progress: start one first")]
+    NoSession,
+    /// The session runner refused the step.
+    #[error("{0}")]
+    Run(#[from] crate::runner::RunError),
+    /// What was typed is not a prison number. The number itself is never repeated.
+    #[error("that is not a prison number: it should be one letter, four digits and two letters, like A1234BC; check it and type it again")]
+    BadPrisonNumber,
+    /// The PIN was refused when setting it.
+    #[error("{0}")]
+    WeakPin(&'static str),
+    /// Another facilitator already has this PIN (PIN-only sign-in must be unambiguous).
+    #[error("another facilitator already uses this PIN; choose a different one")]
+    PinInUse,
+    /// The USB folder does not exist or cannot be listed.
+    #[error(
+        "no USB stick found at {0}: insert the stick and wait for it to appear, then try again"
+    )]
+    NoUsb(PathBuf),
+    /// The export could not be written; nothing was lost.
+    #[error("the export could not be written to {path} ({source}); nothing was lost and the rows are still waiting: free some space or use another stick, then export again")]
+    ExportWrite {
+        /// Where it was being written.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl KioskError {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> KioskError {
+        let path = path.into();
+        move |source| KioskError::Io { path, source }
+    }
+}

@@ -1,0 +1,320 @@
+//! USB export: an incremental, signed bundle of finished sessions.
+//!
+//! Rows are the sessions finished since the watermark (each finished session
+//! gets the next `export_seq`). The bundle is written by
+//! [`content_pack::BundleWriter`] under a temporary name and renamed into place;
+//! only then does the watermark move, in one database commit. A stick pulled
+//! out, a full stick, a read-only folder or a power cut anywhere before that
+//! leaves the watermark where it was, so the next export has every row.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use content_pack::bundle::{ATTENDANCE_FILE, SESSIONS_FILE, SUMMARY_FILE};
+use content_pack::{
+    bundle_dir_name, AttendanceRecord, BundleError, BundleWriter, ExportSummary, SessionRecord,
+    SigningKey,
+};
+use rusqlite::params;
+
+use crate::config::{DataDir, KioskConfig};
+use crate::db::{AuditEvent, Db, WATERMARK};
+use crate::error::KioskError;
+
+/// Which rows to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportScope {
+    /// Sessions finished since the last successful export.
+    New,
+    /// Every finished session on the kiosk.
+    All,
+}
+
+impl ExportScope {
+    fn as_str(self) -> &'static str {
+        match self {
+            ExportScope::New => "new",
+            ExportScope::All => "all",
+        }
+    }
+}
+
+/// What is waiting to be exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportBacklog {
+    /// Finished sessions not yet exported.
+    pub sessions: u64,
+    /// Their attendances.
+    pub attendances: u64,
+}
+
+/// The result of an export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportOutcome {
+    /// A bundle was written.
+    Written {
+        /// The bundle folder.
+        folder: PathBuf,
+        /// Session rows.
+        sessions: u64,
+        /// Attendance rows.
+        attendances: u64,
+    },
+    /// Nothing was waiting; no bundle was written.
+    NothingToExport,
+}
+
+impl fmt::Display for ExportOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportOutcome::Written {
+                folder,
+                sessions,
+                attendances,
+            } => write!(
+                f,
+                "Exported {sessions} sessions and {attendances} attendances to {}",
+                folder.display()
+            ),
+            ExportOutcome::NothingToExport => f.write_str("Nothing new to export"),
+        }
+    }
+}
+
+/// What is waiting.
+pub fn backlog(db: &Db) -> Result<ExportBacklog, KioskError> {
+    let (sessions, attendances) = db.waiting(db.watermark()?)?;
+    Ok(ExportBacklog {
+        sessions,
+        attendances,
+    })
+}
+
+fn write_error(e: BundleError) -> KioskError {
+    match e {
+        BundleError::Write { path, source } => KioskError::ExportWrite { path, source },
+        e => KioskError::Bundle(e),
+    }
+}
+
+fn csv_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
+fn parse_ts(s: &str) -> std::io::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(std::io::Error::other)
+}
+
+/// The attendance query; the benchmark runs the same one through `sqlite3 -csv`.
+pub const ATTENDANCE_QUERY: &str = "SELECT r.uid, substr(r.started, 1, 10), r.session_id, \
+     lower(hex(a.pseudonym)), a.left_early \
+     FROM runs r JOIN attendances a ON a.run_id = r.id \
+     WHERE r.export_seq > ?1 AND r.export_seq <= ?2 ORDER BY r.export_seq, a.idx";
+
+/// Writes a bundle of the rows in `scope` into `to`.
+pub fn export(
+    db: &Db,
+    dir: &DataDir,
+    config: &KioskConfig,
+    to: &Path,
+    scope: ExportScope,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ExportOutcome, KioskError> {
+    if !to.is_dir() {
+        return Err(KioskError::NoUsb(to.to_owned()));
+    }
+    let watermark = db.watermark()?;
+    let after = match scope {
+        ExportScope::New => watermark,
+        ExportScope::All => 0,
+    };
+    let (sessions, attendances) = db.waiting(after)?;
+    if sessions == 0 {
+        return Ok(ExportOutcome::NothingToExport);
+    }
+    let upper: i64 = db.conn().query_row(
+        "SELECT MAX(export_seq) FROM runs WHERE export_seq > ?1",
+        [after],
+        |r| r.get(0),
+    )?;
+    let key = SigningKey::from_file(&dir.signing_key(), None)?;
+    let mut writer = BundleWriter::create(to, &bundle_dir_name(&config.site, &config.wing, now))
+        .map_err(write_error)?;
+    let written = write_files(
+        db,
+        config,
+        &mut writer,
+        Range { after, upper },
+        key.key_id().to_string(),
+        now,
+        scope,
+        progress,
+    );
+    let folder = match written {
+        Ok(summary) => writer
+            .finish(&key, &config.site, &config.wing, now, scope.as_str())
+            .map(|f| (f, summary)),
+        Err(e) => {
+            writer.abandon();
+            Err(e)
+        }
+    };
+    let (folder, summary) = folder.map_err(write_error)?;
+    if upper > watermark {
+        db.set_meta(WATERMARK, &upper.to_string())?;
+    }
+    let name = folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    db.audit(
+        now,
+        AuditEvent::Exported {
+            bundle: &name,
+            sessions: summary.sessions,
+            attendances: summary.attendances,
+        },
+    )?;
+    debug_assert_eq!(summary.attendances, attendances);
+    Ok(ExportOutcome::Written {
+        folder,
+        sessions: summary.sessions,
+        attendances: summary.attendances,
+    })
+}
+
+/// The `export_seq` range being exported: `after < seq <= upper`.
+struct Range {
+    after: i64,
+    upper: i64,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_files(
+    db: &Db,
+    config: &KioskConfig,
+    writer: &mut BundleWriter,
+    Range { after, upper }: Range,
+    key_id: String,
+    now: DateTime<Utc>,
+    scope: ExportScope,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ExportSummary, BundleError> {
+    let conn = db.conn();
+    let mut summary = ExportSummary {
+        site: config.site.clone(),
+        wing: config.wing.clone(),
+        kiosk_key_id: key_id,
+        created: now,
+        scope: scope.as_str().into(),
+        sessions: 0,
+        attendances: 0,
+        first_started: None,
+        last_ended: None,
+    };
+    let total = db
+        .waiting(after)
+        .map(|(s, a)| s + a)
+        .map_err(|e| BundleError::Write {
+            path: writer.temp_dir().to_owned(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+    let mut done = 0u64;
+    let db_err = |e: rusqlite::Error| std::io::Error::other(format!("reading the database: {e}"));
+
+    writer.add_file(SESSIONS_FILE, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        let mut st = conn
+            .prepare(
+                "SELECT r.uid, r.session_id, r.session_number, r.pack_version, r.facilitator_id,
+                        r.started, r.ended, r.planned, r.reached, r.phase_kinds, r.tools,
+                        (SELECT COUNT(*) FROM attendances a WHERE a.run_id = r.id),
+                        (SELECT COUNT(*) FROM attendances a WHERE a.run_id = r.id AND a.pseudonym IS NULL),
+                        (SELECT COUNT(*) FROM attendances a WHERE a.run_id = r.id AND a.left_early)
+                 FROM runs r WHERE r.export_seq > ?1 AND r.export_seq <= ?2
+                 ORDER BY r.export_seq",
+            )
+            .map_err(db_err)?;
+        let mut rows = st.query(params![after, upper]).map_err(db_err)?;
+        while let Some(r) = rows.next().map_err(db_err)? {
+            let get_s = |i| r.get::<_, String>(i).map_err(db_err);
+            let started = parse_ts(&get_s(5)?)?;
+            let ended = parse_ts(&get_s(6)?)?;
+            let planned: u32 = get_s(7)?
+                .split(',')
+                .filter_map(|m| m.parse::<u32>().ok())
+                .sum();
+            let rec = SessionRecord {
+                run_id: get_s(0)?,
+                site: config.site.clone(),
+                wing: config.wing.clone(),
+                session_id: get_s(1)?,
+                session_number: r.get(2).map_err(db_err)?,
+                pack_version: r.get::<_, i64>(3).map_err(db_err)? as u64,
+                facilitator_id: get_s(4)?,
+                started,
+                ended,
+                planned_minutes: planned,
+                elapsed_minutes: ((ended - started).num_seconds().max(0) as u32 + 30) / 60,
+                phases_completed: r.get::<_, u32>(8).map_err(db_err)? + 1,
+                phase_count: get_s(9)?.split(',').count() as u32,
+                tools_used: get_s(10)?.replace(',', ";"),
+                attended: r.get(11).map_err(db_err)?,
+                anonymous: r.get(12).map_err(db_err)?,
+                left_early: r.get(13).map_err(db_err)?,
+            };
+            summary.first_started = Some(summary.first_started.map_or(started, |f| f.min(started)));
+            summary.last_ended = Some(summary.last_ended.map_or(ended, |l| l.max(ended)));
+            summary.sessions += 1;
+            out.serialize(&rec).map_err(csv_io)?;
+            done += 1;
+        }
+        out.flush()?;
+        progress(done, total);
+        Ok(())
+    })?;
+
+    writer.add_file(ATTENDANCE_FILE, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        let mut st = conn.prepare(ATTENDANCE_QUERY).map_err(db_err)?;
+        let mut rows = st.query(params![after, upper]).map_err(db_err)?;
+        let mut rec = AttendanceRecord {
+            run_id: String::new(),
+            date: String::new(),
+            site: config.site.clone(),
+            wing: config.wing.clone(),
+            session_id: String::new(),
+            participant: String::new(),
+            left_early: false,
+        };
+        while let Some(r) = rows.next().map_err(db_err)? {
+            rec.run_id = r.get(0).map_err(db_err)?;
+            rec.date = r.get(1).map_err(db_err)?;
+            rec.session_id = r.get(2).map_err(db_err)?;
+            rec.participant = r.get(3).map_err(db_err)?;
+            rec.left_early = r.get(4).map_err(db_err)?;
+            out.serialize(&rec).map_err(csv_io)?;
+            summary.attendances += 1;
+            done += 1;
+            if done % 4096 == 0 {
+                progress(done, total);
+            }
+        }
+        out.flush()?;
+        progress(done, total);
+        Ok(())
+    })?;
+
+    writer.add_file(SUMMARY_FILE, |w| {
+        serde_json::to_writer_pretty(&mut *w, &summary).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })?;
+    Ok(summary)
+}

@@ -1,0 +1,201 @@
+//! Provisioning a kiosk's data folder and its facilitators (used by
+//! `insideout-provision kiosk …` and by the demo).
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use content_pack::{generate_keys, ContentStore, KeyId, KeyProtection};
+
+use crate::auth;
+use crate::config::{DataDir, KioskConfig};
+use crate::db::{AuditEvent, Db};
+use crate::error::KioskError;
+use crate::pseudonym::new_secret_hex;
+
+/// What to do when the folder already holds a kiosk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// Refuse (the default).
+    Refuse,
+    /// Delete the old kiosk's files, including its attendance, and start again.
+    Replace,
+}
+
+/// Settings for a new kiosk.
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// The prison.
+    pub site: String,
+    /// The wing.
+    pub wing: String,
+    /// The text of each trusted content key (`.pub` files).
+    pub trusted_keys: Vec<String>,
+    /// Idle minutes before locking.
+    pub idle_minutes: u32,
+    /// Where USB sticks appear.
+    pub usb_dir: PathBuf,
+    /// Whether an existing kiosk may be replaced.
+    pub overwrite: Overwrite,
+}
+
+/// The new kiosk's export key.
+#[derive(Debug, Clone)]
+pub struct KioskIdentity {
+    /// Key id.
+    pub key_id: KeyId,
+    /// The public key text (also in `kiosk.pub`): give it to whoever verifies exports.
+    pub public_key: String,
+}
+
+/// Whether `add-facilitator` added someone or changed a PIN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinChange {
+    /// A new facilitator.
+    Added,
+    /// An existing facilitator's PIN was replaced.
+    Rotated,
+}
+
+fn check_label(what: &str, s: &str) -> Result<(), KioskError> {
+    if s.trim().is_empty() || s.len() > 60 || s.chars().any(char::is_control) {
+        return Err(KioskError::InvalidSetting(format!(
+            "the {what} must be 1 to 60 characters, without control characters"
+        )));
+    }
+    Ok(())
+}
+
+fn write_private(path: &Path, text: &[u8]) -> Result<(), KioskError> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(KioskError::io(path))?;
+    f.write_all(text)
+        .and_then(|()| f.sync_all())
+        .map_err(KioskError::io(path))
+}
+
+/// Creates a kiosk data folder: `secret`, `kiosk.key`/`.pub`, `kiosk.db`,
+/// `content/`, and last `kiosk.toml` (so a half-made folder is not a kiosk).
+pub fn init_kiosk(
+    root: &Path,
+    opts: &InitOptions,
+    now: DateTime<Utc>,
+) -> Result<KioskIdentity, KioskError> {
+    check_label("site", &opts.site)?;
+    check_label("wing", &opts.wing)?;
+    if opts.trusted_keys.is_empty() {
+        return Err(KioskError::InvalidSetting(
+            "give at least one trusted content key (--trusted-key)".into(),
+        ));
+    }
+    if opts.idle_minutes == 0 {
+        return Err(KioskError::InvalidSetting(
+            "idle minutes must be at least 1".into(),
+        ));
+    }
+    let dir = DataDir::new(root);
+    let config = KioskConfig {
+        site: opts.site.clone(),
+        wing: opts.wing.clone(),
+        idle_minutes: opts.idle_minutes,
+        usb_dir: opts.usb_dir.clone(),
+        trusted_keys: opts.trusted_keys.clone(),
+    };
+    config.trusted()?;
+    let db_path = dir.database();
+    let existing = [
+        dir.config(),
+        db_path.clone(),
+        dir.secret(),
+        dir.signing_key(),
+    ];
+    if existing.iter().any(|p| p.exists()) {
+        if opts.overwrite == Overwrite::Refuse {
+            return Err(KioskError::AlreadyProvisioned(root.to_owned()));
+        }
+        let mut all = existing.to_vec();
+        all.push(dir.public_key());
+        all.push(root.join("kiosk.db-wal"));
+        all.push(root.join("kiosk.db-shm"));
+        for p in all {
+            match fs::remove_file(&p) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(KioskError::io(&p)(e))
+                }
+                _ => {}
+            }
+        }
+        let content = dir.content();
+        if content.exists() {
+            fs::remove_dir_all(&content).map_err(KioskError::io(&content))?;
+        }
+    }
+    fs::create_dir_all(root).map_err(KioskError::io(root))?;
+    write_private(&dir.secret(), new_secret_hex().as_bytes())?;
+    let keys = generate_keys(KeyProtection::Unencrypted)?;
+    write_private(&dir.signing_key(), keys.secret_key.as_bytes())?;
+    fs::write(dir.public_key(), &keys.public_key).map_err(KioskError::io(dir.public_key()))?;
+    let db = Db::open(&db_path)?;
+    ContentStore::open(&dir.content())?;
+    let tmp = root.join("kiosk.toml.tmp");
+    fs::write(&tmp, config.to_toml()?).map_err(KioskError::io(&tmp))?;
+    fs::rename(&tmp, dir.config()).map_err(KioskError::io(dir.config()))?;
+    db.audit(now, AuditEvent::Provisioned)?;
+    Ok(KioskIdentity {
+        key_id: keys.key_id,
+        public_key: keys.public_key,
+    })
+}
+
+/// Checks a facilitator id: 1 to 32 letters, digits, `.`, `_` or `-`.
+pub fn check_facilitator_id(id: &str) -> Result<(), KioskError> {
+    let ok = !id.is_empty()
+        && id.len() <= 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(KioskError::InvalidSetting(
+            "a facilitator id must be 1 to 32 letters, digits, `.`, `_` or `-` (a staff id, never a name)".into(),
+        ))
+    }
+}
+
+/// Adds a facilitator, or gives an existing one a new PIN. The PIN must pass
+/// [`auth::check_new_pin`] and must not be another facilitator's PIN.
+pub fn set_facilitator_pin(
+    root: &Path,
+    id: &str,
+    pin: &str,
+    now: DateTime<Utc>,
+) -> Result<PinChange, KioskError> {
+    check_facilitator_id(id)?;
+    auth::check_new_pin(pin)?;
+    let dir = DataDir::new(root);
+    KioskConfig::load(&dir)?;
+    let db = Db::open(&dir.database())?;
+    if db
+        .facilitators()?
+        .iter()
+        .any(|(other, hash)| other != id && auth::pin_matches(pin, hash))
+    {
+        return Err(KioskError::PinInUse);
+    }
+    let hash = auth::hash_pin(pin)?;
+    let rotated = db.set_facilitator(id, &hash, now)?;
+    Ok(if rotated {
+        db.audit(now, AuditEvent::PinRotated(id))?;
+        PinChange::Rotated
+    } else {
+        db.audit(now, AuditEvent::FacilitatorAdded(id))?;
+        PinChange::Added
+    })
+}

@@ -1,0 +1,141 @@
+//! Turning a prison number into a pseudonym, at once.
+//!
+//! A prison number (one letter, four digits, two letters, e.g. `A1234BC`) is
+//! normalised (upper case, spaces removed), checked, and replaced by
+//! HMAC-SHA256(kiosk secret, normalised number). The raw text is wiped from
+//! memory before [`Pseudonymiser::pseudonymise`] returns, and never stored,
+//! logged or put in an error message.
+
+use std::fmt;
+use std::path::Path;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::error::KioskError;
+
+/// Length of the kiosk secret, in bytes.
+pub const SECRET_LEN: usize = 32;
+
+/// The pseudonym of one participant on this kiosk: 32 bytes, shown as hex.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pseudonym(pub(crate) [u8; 32]);
+
+impl Pseudonym {
+    /// The raw bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+    /// From stored bytes.
+    pub(crate) fn from_slice(b: &[u8]) -> Option<Pseudonym> {
+        b.try_into().ok().map(Pseudonym)
+    }
+}
+
+impl fmt::Display for Pseudonym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Pseudonym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pseudonym({self})")
+    }
+}
+
+/// Holds the kiosk secret and makes pseudonyms.
+pub struct Pseudonymiser {
+    secret: Zeroizing<[u8; SECRET_LEN]>,
+}
+
+impl Pseudonymiser {
+    /// From the secret's bytes.
+    pub fn new(secret: [u8; SECRET_LEN]) -> Pseudonymiser {
+        Pseudonymiser {
+            secret: Zeroizing::new(secret),
+        }
+    }
+
+    /// Reads the `secret` file (64 hex digits).
+    pub fn load(path: &Path) -> Result<Pseudonymiser, KioskError> {
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(KioskError::io(path))?);
+        let mut bytes = Zeroizing::new([0u8; SECRET_LEN]);
+        hex::decode_to_slice(text.trim(), &mut bytes[..]).map_err(|_| KioskError::Config {
+            path: path.to_owned(),
+            problem: "the secret is not 64 hex digits".into(),
+        })?;
+        Ok(Pseudonymiser { secret: bytes })
+    }
+
+    /// Normalises and checks `number`, wipes it, and returns its pseudonym.
+    /// The error never repeats what was typed.
+    pub fn pseudonymise(&self, mut number: String) -> Result<Pseudonym, KioskError> {
+        let normal = normalise(&number);
+        number.zeroize();
+        let normal = normal.ok_or(KioskError::BadPrisonNumber)?;
+        // ok: HMAC accepts keys of any length.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.secret[..])
+            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        mac.update(normal.as_bytes());
+        Ok(Pseudonym(mac.finalize().into_bytes().into()))
+    }
+}
+
+/// Upper-cases, drops spaces, and checks the shape `A1234BC`.
+fn normalise(number: &str) -> Option<Zeroizing<String>> {
+    let mut s = Zeroizing::new(String::with_capacity(8));
+    for c in number.chars().filter(|c| !c.is_whitespace()) {
+        if s.len() >= 7 {
+            return None;
+        }
+        s.push(c.to_ascii_uppercase());
+    }
+    let b = s.as_bytes();
+    let ok = b.len() == 7
+        && b[0].is_ascii_uppercase()
+        && b[1..5].iter().all(u8::is_ascii_digit)
+        && b[5..7].iter().all(u8::is_ascii_uppercase);
+    ok.then_some(s)
+}
+
+/// Makes a fresh random secret, as 64 hex digits.
+pub fn new_secret_hex() -> Zeroizing<String> {
+    use rand::RngCore;
+    let mut bytes = Zeroizing::new([0u8; SECRET_LEN]);
+    rand::rngs::OsRng.fill_bytes(&mut bytes[..]);
+    Zeroizing::new(hex::encode(&bytes[..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_case_and_spaces() {
+        let p = Pseudonymiser::new([7; 32]);
+        let a = p.pseudonymise("a1234bc".into()).unwrap();
+        let b = p.pseudonymise(" A 1234 BC ".into()).unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, p.pseudonymise("A1234BD".into()).unwrap());
+        let other = Pseudonymiser::new([8; 32]);
+        assert_ne!(a, other.pseudonymise("A1234BC".into()).unwrap());
+    }
+
+    #[test]
+    fn refuses_other_shapes_without_echoing() {
+        let p = Pseudonymiser::new([7; 32]);
+        for bad in [
+            "", "1234ABC", "A123BC", "A12345BC", "AB1234C", "A1234B", "A1234BCD", "Ä1234BC",
+        ] {
+            let e = p.pseudonymise(bad.into()).unwrap_err();
+            assert!(matches!(e, KioskError::BadPrisonNumber), "{bad}");
+            // The message is the same whatever was typed: nothing is echoed.
+            assert_eq!(e.to_string(), KioskError::BadPrisonNumber.to_string());
+        }
+    }
+}
