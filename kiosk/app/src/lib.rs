@@ -3,6 +3,8 @@
 //! The InsideOut kiosk's Slint UI: a thin shell that binds kiosk-core's state
 //! to properties and its actions to callbacks. No behaviour lives here.
 
+pub mod ui;
+
 use std::path::PathBuf;
 
 /// Where the kiosk keeps its data when no `--data-dir` is given.
