@@ -5,7 +5,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use content_pack::{load_source, PhaseKind, Point, Source, WorksheetKind};
+use content_pack::{
+    build_pack, load_source, BuildOptions, PackInput, PackPath, PhaseKind, Point, Source,
+    WorksheetKind,
+};
+
+use crate::util::{t0, Fixture};
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample")
@@ -277,6 +282,36 @@ fn the_sample_carries_its_diagram() {
     let paths: Vec<&str> = source.media.iter().map(|m| m.pack_path.as_str()).collect();
     assert_eq!(paths, ["media/four-points.svg"]);
     assert!(source.media[0].size > 0 && source.media[0].size < 16 * 1024);
+}
+
+#[test]
+fn the_sample_builds_into_a_pack_that_installs_the_same_programme_and_diagram() {
+    let source = sample();
+    let fx = Fixture::new();
+    let media: Vec<(PackPath, PathBuf)> = source
+        .media
+        .iter()
+        .map(|m| (m.pack_path.clone(), m.file.clone()))
+        .collect();
+    let input = PackInput {
+        pack_id: &source.pack_id,
+        approval: &source.approval,
+        programme: &source.programme,
+        media: &media,
+    };
+    let options = BuildOptions {
+        version: 1,
+        created: t0(),
+        expires: None,
+    };
+    let out = fx.path("sample.iopack");
+    build_pack(&input, &options, &fx.key, &out, &mut |_, _| {}).unwrap();
+    let installed = fx.install(&out).unwrap();
+    assert_eq!(installed.programme().unwrap(), source.programme);
+    assert_eq!(
+        std::fs::read(installed.dir().join("media/four-points.svg")).unwrap(),
+        std::fs::read(sample_dir().join("media/four-points.svg")).unwrap()
+    );
 }
 
 /// Labels the group never uses. The sample must not contain them anywhere,
