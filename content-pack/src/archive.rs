@@ -71,11 +71,29 @@ pub struct UnverifiedPack {
 /// A pack whose manifest is signed by a trusted key and fits this kiosk.
 /// Its files are still to be checked as they are streamed.
 pub struct VerifiedPack {
+    reader: Reader,
+    signer: KeyId,
+}
+
+/// What `pack inspect` shows of a pack whose signature was *not* checked
+/// (no trusted key was given). Display only: nothing can be installed from it.
+#[derive(Debug)]
+pub struct UntrustedInspection {
+    /// The manifest, as the file claims it.
+    pub manifest: Manifest,
+    /// The programme, checked against the manifest's hash (but the manifest
+    /// itself is unverified).
+    pub programme: crate::programme::Programme,
+}
+
+/// An open pack with a parsed manifest; private, so only a verified pack or
+/// an explicit untrusted inspection can reach it.
+struct Reader {
     path: PathBuf,
     file: File,
     manifest_bytes: Vec<u8>,
     manifest: Manifest,
-    signer: KeyId,
+    /// Byte offset of the first entry after `manifest.sig`.
     rest: u64,
 }
 
@@ -160,6 +178,24 @@ impl UnverifiedPack {
                 SignatureProblem::Invalid(k) => PackError::SignatureInvalid(k),
             })?;
         // From here on the manifest bytes are trusted.
+        let reader = self.into_reader()?;
+        Ok(VerifiedPack { reader, signer })
+    }
+
+    /// Reads the manifest and programme WITHOUT checking the signature, for
+    /// display by `insideout-provision pack inspect` when no trusted key is
+    /// given. The same limits and file checks apply; the result cannot be
+    /// installed.
+    pub fn inspect_untrusted(self) -> Result<UntrustedInspection, PackError> {
+        let reader = self.into_reader()?;
+        let programme = reader.read_programme()?;
+        Ok(UntrustedInspection {
+            manifest: reader.manifest,
+            programme,
+        })
+    }
+
+    fn into_reader(self) -> Result<Reader, PackError> {
         let manifest = parse_manifest(&self.manifest_bytes)?;
         if manifest.compatible != PRODUCT {
             return Err(PackError::WrongProduct {
@@ -175,11 +211,7 @@ impl UnverifiedPack {
                 limits.max_files
             )));
         }
-        if let Some(f) = manifest
-            .files
-            .iter()
-            .find(|f| f.size > limits.max_file_bytes)
-        {
+        if let Some(f) = manifest.files.iter().find(|f| f.size > limits.max_file_bytes) {
             return Err(PackError::OverLimit(format!(
                 "file `{}` is {} bytes (the limit is {})",
                 f.path, f.size, limits.max_file_bytes
@@ -196,12 +228,11 @@ impl UnverifiedPack {
                 limits.max_total_bytes
             )));
         }
-        Ok(VerifiedPack {
+        Ok(Reader {
             path: self.path,
             file: self.file,
             manifest_bytes: self.manifest_bytes,
             manifest,
-            signer,
             rest: self.rest,
         })
     }
@@ -374,12 +405,12 @@ impl<R: Read> Read for HashingReader<R> {
 impl VerifiedPack {
     /// The signed manifest.
     pub fn manifest(&self) -> &Manifest {
-        &self.manifest
+        &self.reader.manifest
     }
 
     /// The exact signed bytes of `manifest.json`.
     pub fn manifest_bytes(&self) -> &[u8] {
-        &self.manifest_bytes
+        &self.reader.manifest_bytes
     }
 
     /// The trusted key that signed the manifest.
@@ -389,7 +420,43 @@ impl VerifiedPack {
 
     /// The pack file.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.reader.path
+    }
+
+    /// Reads the whole pack, checking every file, and returns its programme.
+    pub fn read_programme(&self) -> Result<crate::programme::Programme, PackError> {
+        self.reader.read_programme()
+    }
+
+    /// Checks every file's size and SHA-256 without installing anything,
+    /// hashing files on all cores. `progress` gets (bytes done, total).
+    pub fn check_contents(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<(), PackError> {
+        self.reader.check_contents(progress)
+    }
+
+    pub(crate) fn stream(
+        &self,
+        sink: impl FnMut(&FileEntry, &mut dyn Read) -> Result<(), PackError>,
+    ) -> Result<(), PackError> {
+        self.reader.stream(sink)
+    }
+}
+
+impl Reader {
+    fn read_programme(&self) -> Result<crate::programme::Programme, PackError> {
+        let mut bytes = Vec::new();
+        self.stream(|entry, reader| {
+            if entry.path == crate::manifest::PROGRAMME_NAME {
+                reader
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| PackError::Truncated(e.to_string()))?;
+            }
+            Ok(())
+        })?;
+        let programme: crate::programme::Programme = serde_json::from_slice(&bytes)
+            .map_err(|e| PackError::ManifestInvalid(format!("programme.json: {e}")))?;
+        programme.validate()?;
+        Ok(programme)
     }
 
     /// Streams every remaining entry once, in archive order, checking it
@@ -397,7 +464,7 @@ impl VerifiedPack {
     /// of exactly its bytes; the bytes are hashed as they are read, and a
     /// mismatch is reported after the sink returns (so a sink must not act on
     /// a file until the whole stream has succeeded).
-    pub(crate) fn stream(
+    fn stream(
         &self,
         mut sink: impl FnMut(&FileEntry, &mut dyn Read) -> Result<(), PackError>,
     ) -> Result<(), PackError> {
@@ -420,9 +487,7 @@ impl VerifiedPack {
         checker.finish()
     }
 
-    /// Checks every file's size and SHA-256 without installing anything,
-    /// hashing files on all cores. `progress` gets (bytes done, total).
-    pub fn check_contents(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<(), PackError> {
+    fn check_contents(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<(), PackError> {
         // tar seeks to positions counted from where it started reading, so
         // this pass starts at the beginning and passes over the two entries
         // `open` already read.

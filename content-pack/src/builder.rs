@@ -132,10 +132,11 @@ pub fn build_pack(
             return Err(BuildError::MissingMedia(used.to_owned()));
         }
     }
-    let programme_json = serde_json::to_vec_pretty(input.programme).map_err(|e| BuildError::Io {
-        path: PROGRAMME_NAME.into(),
-        source: std::io::Error::other(e),
-    })?;
+    let programme_json =
+        serde_json::to_vec_pretty(input.programme).map_err(|e| BuildError::Io {
+            path: PROGRAMME_NAME.into(),
+            source: std::io::Error::other(e),
+        })?;
 
     let mut media_total = 0u64;
     for (_, path) in input.media {
@@ -194,9 +195,21 @@ pub fn build_pack(
             tar.append_data(&mut header(size, mtime), path, data)
                 .map_err(io_err(&tmp))
         };
-        append(MANIFEST_NAME, manifest_json.len() as u64, &mut &manifest_json[..])?;
-        append(SIGNATURE_NAME, signature.len() as u64, &mut signature.as_bytes())?;
-        append(PROGRAMME_NAME, programme_json.len() as u64, &mut &programme_json[..])?;
+        append(
+            MANIFEST_NAME,
+            manifest_json.len() as u64,
+            &mut &manifest_json[..],
+        )?;
+        append(
+            SIGNATURE_NAME,
+            signature.len() as u64,
+            &mut signature.as_bytes(),
+        )?;
+        append(
+            PROGRAMME_NAME,
+            programme_json.len() as u64,
+            &mut &programme_json[..],
+        )?;
         for ((pack_path, path), listed) in input.media.iter().zip(&manifest.files[1..]) {
             let file = File::open(path).map_err(io_err(path))?;
             // Hash again while packing: a file edited mid-build is caught.
@@ -239,4 +252,26 @@ impl<R: Read> Read for ProgressReader<'_, R> {
         (self.on_read)(n as u64);
         Ok(n)
     }
+}
+
+/// Builds and signs a pack from a loaded source folder (see [`crate::load_source`]).
+pub fn build_pack_from_source(
+    source: &crate::source::Source,
+    options: &BuildOptions,
+    key: &SigningKey,
+    out: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Manifest, BuildError> {
+    let media: Vec<(PackPath, PathBuf)> = source
+        .media
+        .iter()
+        .map(|m| (m.pack_path.clone(), m.file.clone()))
+        .collect();
+    let input = PackInput {
+        pack_id: &source.pack_id,
+        approval: &source.approval,
+        programme: &source.programme,
+        media: &media,
+    };
+    build_pack(&input, options, key, out, progress)
 }

@@ -90,7 +90,7 @@ pub enum PackError {
     #[error("manifest.sig is not a valid signature; the pack is damaged or was not signed: ask the content team for a signed pack")]
     SignatureMalformed,
     /// Signed, but by a key this kiosk does not trust.
-    #[error("the pack is signed by key {}, which this kiosk does not trust (trusted: {trusted}); ask the content team which key signed it", .signer.map(|k| k.to_string()).unwrap_or_else(|| "(unreadable)".into()))]
+    #[error("the pack is signed by key {}, which is not a trusted key here (trusted: {trusted}); ask the content team which key signed it", .signer.map(|k| k.to_string()).unwrap_or_else(|| "(unreadable)".into()))]
     UntrustedSigner {
         /// The key id in the signature, if readable.
         signer: Option<KeyId>,
@@ -101,7 +101,9 @@ pub enum PackError {
     #[error("the signature does not match the manifest (key {0}): the pack was changed after it was signed; do not use it")]
     SignatureInvalid(KeyId),
     /// The signed manifest is not valid JSON of the expected shape.
-    #[error("the signed manifest cannot be read ({0}); the pack was built by an incompatible tool")]
+    #[error(
+        "the signed manifest cannot be read ({0}); the pack was built by an incompatible tool"
+    )]
     ManifestInvalid(String),
     /// The manifest's format version is not one this software reads.
     #[error("pack format {found} is not supported (this kiosk reads format {supported}); update the kiosk software first")]
@@ -163,7 +165,9 @@ pub enum PackError {
         actual: u64,
     },
     /// An entry's SHA-256 differs from the manifest.
-    #[error("file `{0}` does not match its SHA-256 in the manifest; the pack is damaged or was changed")]
+    #[error(
+        "file `{0}` does not match its SHA-256 in the manifest; the pack is damaged or was changed"
+    )]
     HashMismatch(String),
     /// Limits on size or count were exceeded.
     #[error("{0}; the pack is too large for this kiosk")]
@@ -186,7 +190,9 @@ pub enum PackError {
         installed: u64,
     },
     /// The signed programme fails validation (a content-team mistake).
-    #[error("the programme in the pack is not valid: {0}; ask the content team to fix and re-sign it")]
+    #[error(
+        "the programme in the pack is not valid: {0}; ask the content team to fix and re-sign it"
+    )]
     Programme(#[from] ProgrammeError),
     /// The install was stopped before the switch; the old pack is still installed.
     #[error("the import was cancelled; the programme already installed is unchanged")]
@@ -200,7 +206,9 @@ pub enum PackError {
         source: std::io::Error,
     },
     /// The installed content is damaged (for example edited on disk).
-    #[error("the installed content at {path} is damaged ({problem}); import the content pack again")]
+    #[error(
+        "the installed content at {path} is damaged ({problem}); import the content pack again"
+    )]
     InstalledDamaged {
         /// The file or folder.
         path: PathBuf,

@@ -31,8 +31,8 @@ pub mod programme;
 pub mod source;
 pub mod store;
 
-pub use archive::{Limits, UnverifiedPack, VerifiedPack};
-pub use builder::{build_pack, BuildError, BuildOptions, PackInput};
+pub use archive::{Limits, UnverifiedPack, UntrustedInspection, VerifiedPack};
+pub use builder::{build_pack, build_pack_from_source, BuildError, BuildOptions, PackInput};
 pub use bundle::{
     bundle_dir_name, verify_bundle, AttendanceRecord, BundleError, BundleWriter, ExportManifest,
     ExportSummary, SessionRecord, VerifiedBundle,
@@ -43,9 +43,9 @@ pub use keys::{
     TrustedKeys,
 };
 pub use manifest::{Approval, FileEntry, Manifest, PackPath, FORMAT_VERSION, PRODUCT};
-pub use store::{ContentStore, InstallObserver, InstallStep, InstalledPack, NoObserver};
 pub use programme::{
-    ParticipantText, Phase, PhaseKind, Point, Programme, Session, Tool, Worksheet,
-    WorksheetField, WorksheetKind,
+    ParticipantText, Phase, PhaseKind, Point, Programme, Session, Tool, Worksheet, WorksheetField,
+    WorksheetKind,
 };
 pub use source::{load_source, MediaFile, Source, SourceError};
+pub use store::{ContentStore, InstallObserver, InstallStep, InstalledPack, NoObserver};

@@ -38,13 +38,12 @@ pub fn keygen(a: KeygenArgs) -> anyhow::Result<()> {
     let keys = generate_keys(protection)?;
     write_new(&a.secret_key, &keys.secret_key, 0o600)?;
     write_new(&a.public_key, &keys.public_key, 0o644)?;
-    println!(
+    crate::emit(&format!(
         "key {} written: secret {} (keep it offline), public {}",
         keys.key_id,
         a.secret_key.display(),
         a.public_key.display()
-    );
-    Ok(())
+    ))
 }
 
 /// Creates `path` (refusing to replace a file) with `mode`, and syncs it.

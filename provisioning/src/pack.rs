@@ -1,33 +1,262 @@
 //! `pack build`, `pack verify`, `pack inspect`.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use anyhow::Context;
+use chrono::{DateTime, Utc};
 use clap::Args;
+use content_pack::{
+    build_pack_from_source, load_source, BuildOptions, Limits, Manifest, Programme, SigningKey,
+    TrustedKey, TrustedKeys, UnverifiedPack,
+};
+use serde::Serialize;
+
+use crate::progress;
 
 #[derive(Args)]
 pub struct BuildArgs {
-    /// The pack source folder.
+    /// The pack source folder (pack.toml, sessions/, tools/, media/).
     source: PathBuf,
+    /// The pack version: a whole number above the version on the kiosks.
+    #[arg(long)]
+    version: u64,
+    /// The minisign secret key to sign with (asks for its password, or reads
+    /// INSIDEOUT_KEY_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    secret_key: PathBuf,
+    /// Where to write the pack (*.iopack).
+    #[arg(long, value_name = "PACK")]
+    out: PathBuf,
+    /// Optional expiry (RFC 3339, e.g. 2027-06-30T00:00:00Z); kiosks refuse the pack after it.
+    #[arg(long, value_name = "TIME")]
+    expires: Option<DateTime<Utc>>,
+}
+
+/// `--trusted-key PUB`, repeatable.
+#[derive(Args)]
+pub struct Keys {
+    /// A trusted public key (.pub); give it more than once to trust several.
+    #[arg(long = "trusted-key", value_name = "PUB")]
+    trusted_keys: Vec<PathBuf>,
+}
+
+impl Keys {
+    fn load(&self) -> anyhow::Result<TrustedKeys> {
+        let keys = self
+            .trusted_keys
+            .iter()
+            .map(|p| TrustedKey::from_file(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(TrustedKeys::new(keys))
+    }
 }
 
 #[derive(Args)]
 pub struct VerifyArgs {
     /// The pack file.
     pack: PathBuf,
+    #[command(flatten)]
+    keys: Keys,
 }
 
 #[derive(Args)]
 pub struct InspectArgs {
     /// The pack file.
     pack: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Check the signature with these keys first (without, the output is marked NOT VERIFIED).
+    #[command(flatten)]
+    keys: Keys,
 }
 
-pub fn build(_a: BuildArgs) -> anyhow::Result<()> {
-    anyhow::bail!("pack build is not built yet")
+fn load_key(path: &PathBuf) -> anyhow::Result<SigningKey> {
+    let password = if SigningKey::file_needs_password(path)? {
+        Some(crate::password::existing_password()?)
+    } else {
+        None
+    };
+    Ok(SigningKey::from_file(path, password.as_deref())?)
 }
-pub fn verify(_a: VerifyArgs) -> anyhow::Result<()> {
-    anyhow::bail!("pack verify is not built yet")
+
+pub fn build(a: BuildArgs) -> anyhow::Result<()> {
+    let source = load_source(&a.source)?;
+    let key = load_key(&a.secret_key)?;
+    let options = BuildOptions {
+        version: a.version,
+        created: Utc::now(),
+        expires: a.expires,
+    };
+    let bar = progress::bytes("packing");
+    let manifest = build_pack_from_source(&source, &options, &key, &a.out, &mut |done, total| {
+        progress::update(&bar, done, total)
+    })
+    .with_context(|| format!("cannot build the pack from {}", a.source.display()))?;
+    bar.finish_and_clear();
+    crate::emit(&format!(
+        "built {}: pack {} version {}, {} sessions, {} tools, {} files, {} bytes, signed by key {}",
+        a.out.display(),
+        manifest.pack_id,
+        manifest.version,
+        source.programme.sessions.len(),
+        source.programme.tools.len(),
+        manifest.files.len(),
+        manifest.total_bytes(),
+        manifest.signer_key_id
+    ))
 }
-pub fn inspect(_a: InspectArgs) -> anyhow::Result<()> {
-    anyhow::bail!("pack inspect is not built yet")
+
+pub fn verify(a: VerifyArgs) -> anyhow::Result<()> {
+    if a.keys.trusted_keys.is_empty() {
+        anyhow::bail!("give at least one --trusted-key PUB to check the pack against");
+    }
+    let keys = a.keys.load()?;
+    let pack = UnverifiedPack::open(&a.pack, &Limits::default())?.verify(&keys)?;
+    let bar = progress::bytes("verifying");
+    pack.check_contents(&|done, total| progress::update(&bar, done, total))?;
+    bar.finish_and_clear();
+    let m = pack.manifest();
+    crate::emit(&format!(
+        "OK: {} is pack {} version {}, signed by trusted key {}, approved by {} ({}); all {} files match",
+        a.pack.display(),
+        m.pack_id,
+        m.version,
+        pack.signer(),
+        m.approval.approved_by,
+        m.approval.reference,
+        m.files.len()
+    ))
+}
+
+/// The `--json` shape of `pack inspect`: its own type, so the output format
+/// changes only on purpose.
+#[derive(Serialize)]
+struct InspectJson<'a> {
+    verified: bool,
+    manifest: &'a Manifest,
+    sessions: Vec<SessionJson<'a>>,
+    tools: Vec<ToolJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SessionJson<'a> {
+    number: u32,
+    id: &'a str,
+    title: &'a str,
+    points: Vec<u8>,
+    minutes: u32,
+    tools: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ToolJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    points: Vec<u8>,
+    summary: &'a str,
+}
+
+pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
+    let pack = UnverifiedPack::open(&a.pack, &Limits::default())?;
+    let (verified, manifest, programme, signer) = if a.keys.trusted_keys.is_empty() {
+        let seen = pack.inspect_untrusted()?;
+        (false, seen.manifest, seen.programme, None)
+    } else {
+        let pack = pack.verify(&a.keys.load()?)?;
+        let programme = pack.read_programme()?;
+        (
+            true,
+            pack.manifest().clone(),
+            programme,
+            Some(pack.signer()),
+        )
+    };
+    if a.json {
+        let out = InspectJson {
+            verified,
+            manifest: &manifest,
+            sessions: sessions_json(&programme),
+            tools: programme
+                .tools
+                .iter()
+                .map(|t| ToolJson {
+                    id: &t.id,
+                    name: &t.name,
+                    points: t.points.iter().map(|p| p.number()).collect(),
+                    summary: &t.summary,
+                })
+                .collect(),
+        };
+        return crate::emit(&serde_json::to_string_pretty(&out)?);
+    }
+    let mut out = String::new();
+    match signer {
+        Some(k) => writeln!(out, "signature: OK, trusted key {k}")?,
+        None => writeln!(
+            out,
+            "signature: NOT VERIFIED (signed by key {}; give --trusted-key to check it)",
+            manifest.signer_key_id
+        )?,
+    }
+    writeln!(
+        out,
+        "pack:      {} version {}",
+        manifest.pack_id, manifest.version
+    )?;
+    writeln!(out, "for:       {}", manifest.compatible)?;
+    writeln!(out, "created:   {}", manifest.created.to_rfc3339())?;
+    if let Some(e) = manifest.expires {
+        writeln!(out, "expires:   {}", e.to_rfc3339())?;
+    }
+    writeln!(
+        out,
+        "approved:  {} ({})",
+        manifest.approval.approved_by, manifest.approval.reference
+    )?;
+    writeln!(
+        out,
+        "files:     {} ({} bytes)",
+        manifest.files.len(),
+        manifest.total_bytes()
+    )?;
+    writeln!(
+        out,
+        "\n{}: {} sessions",
+        programme.title,
+        programme.sessions.len()
+    )?;
+    for s in &programme.sessions {
+        let points: Vec<String> = s.points.iter().map(|p| p.number().to_string()).collect();
+        writeln!(
+            out,
+            "  {:>2}. {} — point {}, {} min, tools: {}",
+            s.number,
+            s.title,
+            points.join("+"),
+            s.minutes,
+            s.tool_ids().join(", ")
+        )?;
+    }
+    writeln!(out, "\n{} tools", programme.tools.len())?;
+    for t in &programme.tools {
+        writeln!(out, "  {:<24} {}", t.id, t.summary)?;
+    }
+    crate::emit(&out)
+}
+
+fn sessions_json(programme: &Programme) -> Vec<SessionJson<'_>> {
+    programme
+        .sessions
+        .iter()
+        .map(|s| SessionJson {
+            number: s.number,
+            id: &s.id,
+            title: &s.title,
+            points: s.points.iter().map(|p| p.number()).collect(),
+            minutes: s.minutes,
+            tools: s.tool_ids(),
+        })
+        .collect()
 }
