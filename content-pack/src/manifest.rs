@@ -173,7 +173,12 @@ pub(crate) fn parse_manifest(bytes: &[u8]) -> Result<Manifest, PackError> {
                 reason: "it is listed twice",
             });
         }
-        if f.sha256.len() != 64 || !f.sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        if f.sha256.len() != 64
+            || !f
+                .sha256
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
             return Err(PackError::BadPath {
                 path: f.path.clone(),
                 reason: "its SHA-256 is not 64 lower-case hex digits",
@@ -206,8 +211,18 @@ mod tests {
             assert!(PackPath::new(ok).is_ok(), "{ok}");
         }
         for bad in [
-            "", "/etc/passwd", "../x", "a/../b", "a//b", "./a", ".hidden", "a\\b", "a:b", "é",
-            "a/", "a b",
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../b",
+            "a//b",
+            "./a",
+            ".hidden",
+            "a\\b",
+            "a:b",
+            "é",
+            "a/",
+            "a b",
         ] {
             assert!(PackPath::new(bad).is_err(), "{bad}");
         }

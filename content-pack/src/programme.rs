@@ -271,13 +271,24 @@ impl Programme {
                 return bad(at, "it names no point".into());
             }
             if tool.steps.is_empty() || tool.steps.iter().any(|s| s.trim().is_empty()) {
-                return bad(at, "it needs at least one step, and no step may be empty".into());
+                return bad(
+                    at,
+                    "it needs at least one step, and no step may be empty".into(),
+                );
             }
             if tool.worksheet.fields.is_empty() {
                 return bad(at, "its worksheet has no fields".into());
             }
-            if let Some(f) = tool.worksheet.fields.iter().find(|f| f.label.trim().is_empty()) {
-                return bad(at, format!("a worksheet field has no label (prompt `{}`)", f.prompt));
+            if let Some(f) = tool
+                .worksheet
+                .fields
+                .iter()
+                .find(|f| f.label.trim().is_empty())
+            {
+                return bad(
+                    at,
+                    format!("a worksheet field has no label (prompt `{}`)", f.prompt),
+                );
             }
         }
         let mut ids = BTreeSet::new();
@@ -300,7 +311,10 @@ impl Programme {
             if !SESSION_MINUTES.contains(&session.minutes) {
                 return bad(
                     at,
-                    format!("it lasts {} minutes; sessions last 60 to 120", session.minutes),
+                    format!(
+                        "it lasts {} minutes; sessions last 60 to 120",
+                        session.minutes
+                    ),
                 );
             }
             let kinds: Vec<PhaseKind> = session.phases.iter().map(|p| p.kind).collect();
@@ -336,7 +350,10 @@ impl Programme {
                     return bad(at, "it has no facilitator notes".into());
                 }
                 if let Some(t) = phase.tools.iter().find(|t| !tools.contains_key(t.as_str())) {
-                    return bad(at, format!("it uses tool `{t}`, which the programme does not have"));
+                    return bad(
+                        at,
+                        format!("it uses tool `{t}`, which the programme does not have"),
+                    );
                 }
                 if phase.kind == PhaseKind::MainWork && phase.tools.is_empty() {
                     return bad(at, "main work must use at least one tool".into());

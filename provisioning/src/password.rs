@@ -12,8 +12,8 @@ pub fn new_password() -> anyhow::Result<String> {
     }
     let p = rpassword::prompt_password("Password for the new secret key: ")
         .context("cannot read a password: run from a terminal, or set INSIDEOUT_KEY_PASSWORD")?;
-    let again = rpassword::prompt_password("Same password again: ")
-        .context("cannot read a password")?;
+    let again =
+        rpassword::prompt_password("Same password again: ").context("cannot read a password")?;
     if p != again {
         anyhow::bail!("the two passwords differ; nothing was written");
     }
@@ -25,8 +25,9 @@ pub fn existing_password() -> anyhow::Result<String> {
     if let Ok(p) = std::env::var(ENV) {
         return Ok(p);
     }
-    rpassword::prompt_password("Password for the secret key: ")
-        .context("the secret key is password-protected: run from a terminal, or set INSIDEOUT_KEY_PASSWORD")
+    rpassword::prompt_password("Password for the secret key: ").context(
+        "the secret key is password-protected: run from a terminal, or set INSIDEOUT_KEY_PASSWORD",
+    )
 }
 
 fn non_empty(p: String) -> anyhow::Result<String> {
