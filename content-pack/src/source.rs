@@ -544,7 +544,7 @@ fn toml_error(file: &str, text: &str, e: &toml::de::Error, syntax: Syntax) -> So
         };
     };
     let offset = span.start.min(text.len());
-    let line = text[..offset].matches('\n').count() + 1;
+    let line = line_of(text, offset);
     let message = e.message();
     let mut parts = Vec::new();
     if let Some(table) = table_at(text, offset) {
@@ -655,13 +655,13 @@ fn table_at(text: &str, offset: usize) -> Option<String> {
     }
     let (name, n) = current?;
     Some(match name.as_str() {
-        "phases" => {
+        "phases" if n > 0 => {
             let kind = toml::from_str::<toml::Table>(text)
                 .ok()
                 .and_then(|t| {
                     t.get("phases")?
                         .as_array()?
-                        .get(n - 1)?
+                        .get(n.checked_sub(1)?)?
                         .get("kind")?
                         .as_str()
                         .map(str::to_owned)
@@ -723,7 +723,17 @@ fn nth_header_line(text: &str, header: &str, n: usize) -> Option<usize> {
     let (start, _) = lines_outside_strings(text)
         .filter(|(_, l)| l.trim() == header)
         .nth(n)?;
-    Some(text[..start].matches('\n').count() + 1)
+    Some(line_of(text, start))
+}
+
+/// The line (from 1) holding byte `offset`.
+fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 fn kind_name(kind: PhaseKind) -> &'static str {

@@ -538,3 +538,16 @@ fn a_path_that_is_not_a_folder_is_refused() {
     let (e, _) = load_err(&dir.path().join("pack.toml"));
     assert!(matches!(e, SourceError::NotAFolder(_)), "{e:?}");
 }
+
+#[test]
+fn phases_written_as_a_single_table_are_refused_without_a_crash() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "sessions/01-test.toml",
+        "[[phases]]",
+        "[phases]",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(&message, &["sessions/01-test.toml", "line"]);
+}
