@@ -211,7 +211,11 @@ impl UnverifiedPack {
                 limits.max_files
             )));
         }
-        if let Some(f) = manifest.files.iter().find(|f| f.size > limits.max_file_bytes) {
+        if let Some(f) = manifest
+            .files
+            .iter()
+            .find(|f| f.size > limits.max_file_bytes)
+        {
             return Err(PackError::OverLimit(format!(
                 "file `{}` is {} bytes (the limit is {})",
                 f.path, f.size, limits.max_file_bytes

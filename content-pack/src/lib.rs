@@ -31,7 +31,7 @@ pub mod programme;
 pub mod source;
 pub mod store;
 
-pub use archive::{Limits, UnverifiedPack, UntrustedInspection, VerifiedPack};
+pub use archive::{Limits, UntrustedInspection, UnverifiedPack, VerifiedPack};
 pub use builder::{build_pack, build_pack_from_source, BuildError, BuildOptions, PackInput};
 pub use bundle::{
     bundle_dir_name, verify_bundle, AttendanceRecord, BundleError, BundleWriter, ExportManifest,
