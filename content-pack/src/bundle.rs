@@ -160,24 +160,24 @@ pub struct ExportSummary {
 #[non_exhaustive]
 pub enum BundleError {
     /// Writing failed (stick full, read-only, pulled out).
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {cause}")]
     Write {
         /// The file or folder.
         path: PathBuf,
         /// Why.
-        source: io::Error,
+        cause: io::Error,
     },
     /// Reading failed.
-    #[error("cannot read {path}: {source}; check the folder is a complete export")]
+    #[error("cannot read {path}: {cause}; check the folder is a complete export")]
     Read {
         /// The file or folder.
         path: PathBuf,
         /// Why.
-        source: io::Error,
+        cause: io::Error,
     },
     /// Signing failed.
     #[error("could not sign the export: {0}")]
-    Sign(#[from] crate::KeyError),
+    Sign(crate::KeyError),
     /// `manifest.sig` is not a minisign signature in the canonical form.
     #[error("manifest.sig is damaged or was changed; the export cannot be trusted: ask for it to be exported again")]
     SignatureMalformed,
@@ -211,16 +211,16 @@ pub enum BundleError {
 }
 
 fn write_err(path: &Path) -> impl FnOnce(io::Error) -> BundleError + '_ {
-    move |source| BundleError::Write {
+    move |cause| BundleError::Write {
         path: path.to_owned(),
-        source,
+        cause,
     }
 }
 
 fn read_err(path: &Path) -> impl FnOnce(io::Error) -> BundleError + '_ {
-    move |source| BundleError::Read {
+    move |cause| BundleError::Read {
         path: path.to_owned(),
-        source,
+        cause,
     }
 }
 
@@ -349,7 +349,9 @@ impl BundleWriter {
         };
         let bytes = serde_json::to_vec_pretty(&manifest)
             .map_err(|e| BundleError::ManifestInvalid(e.to_string()))?;
-        let sig = key.sign(&bytes, &trusted_comment(&manifest))?;
+        let sig = key
+            .sign(&bytes, &trusted_comment(&manifest))
+            .map_err(BundleError::Sign)?;
         for (name, data) in [
             (MANIFEST_NAME, &bytes[..]),
             (SIGNATURE_NAME, sig.as_bytes()),
@@ -419,7 +421,7 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, BundleError> {
         ),
         _ => BundleError::Read {
             path: path.to_owned(),
-            source: e,
+            cause: e,
         },
     })?;
     let mut bytes = Vec::new();

@@ -30,6 +30,11 @@ impl FakeClock {
         FakeClock(Mutex::new(at))
     }
 
+    /// A clock standing at the system's current time.
+    pub fn starting_now() -> FakeClock {
+        FakeClock::new(Utc::now())
+    }
+
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
         let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());

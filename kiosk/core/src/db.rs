@@ -354,6 +354,15 @@ impl Db {
         )?)
     }
 
+    /// How many runs have ended.
+    pub(crate) fn finished_sessions(&self) -> Result<u64, KioskError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM runs WHERE ended IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     fn run_id(tx: &Transaction<'_>, uid: &str) -> Result<i64, KioskError> {
         Ok(tx.query_row("SELECT id FROM runs WHERE uid = ?1", [uid], |r| r.get(0))?)
     }

@@ -8,14 +8,12 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum KioskError {
     /// A file or folder could not be read or written.
-    #[error(
-        "cannot use {path}: {source}; check the disk is not full or read-only, then try again"
-    )]
+    #[error("cannot use {path}: {cause}; check the disk is not full or read-only, then try again")]
     Io {
         /// The file or folder.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The data folder holds no provisioned kiosk.
     #[error("{0} is not a kiosk data folder (no kiosk.toml): run `insideout-provision kiosk init` first")]
@@ -38,7 +36,7 @@ pub enum KioskError {
     #[error(
         "the kiosk database failed ({0}); restart the kiosk, and call IT if this happens again"
     )]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
     /// The database was made by a newer kiosk version.
     #[error("the kiosk database is schema version {found}, newer than this software ({supported}); update the kiosk software")]
     SchemaTooNew {
@@ -48,13 +46,13 @@ pub enum KioskError {
         supported: u32,
     },
     /// A key could not be read or used.
-    #[error("kiosk key: {0}")]
+    #[error(transparent)]
     Key(#[from] content_pack::KeyError),
     /// A content pack was refused or could not be installed.
-    #[error("{0}")]
+    #[error(transparent)]
     Pack(#[from] content_pack::PackError),
     /// An export bundle could not be written or verified.
-    #[error("{0}")]
+    #[error(transparent)]
     Bundle(#[from] content_pack::BundleError),
     /// An action that needs a signed-in facilitator was asked for without one.
     #[error("sign in with your PIN first")]
@@ -75,7 +73,7 @@ pub enum KioskError {
     #[error("no session is in progress: start one first")]
     NoSession,
     /// The session runner refused the step.
-    #[error("{0}")]
+    #[error(transparent)]
     Run(#[from] crate::runner::RunError),
     /// What was typed is not a prison number. The number itself is never repeated.
     #[error("that is not a prison number: it should be one letter, four digits and two letters, like A1234BC; check it and type it again")]
@@ -92,18 +90,24 @@ pub enum KioskError {
     )]
     NoUsb(PathBuf),
     /// The export could not be written; nothing was lost.
-    #[error("the export could not be written to {path} ({source}); nothing was lost and the rows are still waiting: free some space or use another stick, then export again")]
+    #[error("the export could not be written to {path} ({cause}); nothing was lost and the rows are still waiting: free some space or use another stick, then export again")]
     ExportWrite {
         /// Where it was being written.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
 impl KioskError {
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> KioskError {
         let path = path.into();
-        move |source| KioskError::Io { path, source }
+        move |cause| KioskError::Io { path, cause }
+    }
+}
+
+impl From<rusqlite::Error> for KioskError {
+    fn from(e: rusqlite::Error) -> Self {
+        KioskError::Database(e)
     }
 }

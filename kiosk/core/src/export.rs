@@ -93,7 +93,7 @@ pub fn backlog(db: &Db) -> Result<ExportBacklog, KioskError> {
 
 fn write_error(e: BundleError) -> KioskError {
     match e {
-        BundleError::Write { path, source } => KioskError::ExportWrite { path, source },
+        BundleError::Write { path, cause } => KioskError::ExportWrite { path, cause },
         e => KioskError::Bundle(e),
     }
 }
@@ -224,7 +224,7 @@ fn write_files(
         .map(|(s, a)| s + a)
         .map_err(|e| BundleError::Write {
             path: writer.temp_dir().to_owned(),
-            source: std::io::Error::other(e.to_string()),
+            cause: std::io::Error::other(e.to_string()),
         })?;
     let mut done = 0u64;
     let db_err = |e: rusqlite::Error| std::io::Error::other(format!("reading the database: {e}"));

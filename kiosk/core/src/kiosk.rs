@@ -544,6 +544,19 @@ impl Kiosk {
         Ok(())
     }
 
+    /// The session in progress as (run uid, phase index, attendees), for
+    /// tests and the simulator.
+    pub fn run_position(&self) -> Option<(String, usize, usize)> {
+        self.run
+            .as_ref()
+            .map(|s| (s.run_uid.clone(), s.phase, s.attendees.len()))
+    }
+
+    /// How many sessions have been finished on this kiosk.
+    pub fn finished_sessions(&self) -> Result<u64, KioskError> {
+        self.db.finished_sessions()
+    }
+
     // ---- USB ----
 
     /// Content packs (`*.iopack`) in the USB folder, each checked against the

@@ -86,6 +86,7 @@ pub mod kiosk;
 pub mod provision;
 pub mod pseudonym;
 pub mod runner;
+pub mod simulate;
 pub mod usb;
 
 pub use auth::{HumanDuration, SignInError};

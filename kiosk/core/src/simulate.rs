@@ -1,0 +1,161 @@
+//! `simulate`: runs many sessions through the real facade and runner with
+//! synthetic prison numbers, for demos, benchmarks and load tests.
+//!
+//! The numbers come from a seeded generator ([`synthetic_numbers`]), so a test
+//! can make the same list and check that none of them was written anywhere.
+//! A session left in progress (for example by killing the process) is
+//! finished first, from the phase it had reached.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+
+use crate::clock::{Clock, FakeClock};
+use crate::error::KioskError;
+use crate::kiosk::Kiosk;
+
+/// What to simulate.
+#[derive(Debug, Clone, Copy)]
+pub struct SimulateOptions {
+    /// Sessions to run.
+    pub sessions: u32,
+    /// Attendees per session.
+    pub group_size: u32,
+    /// Seed for the synthetic numbers and choices.
+    pub seed: u64,
+}
+
+/// A committed step, reported as the simulation goes (for tests and progress).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SimStep {
+    /// The open session is at `phase` with `attendees`; `finished` sessions
+    /// have ended so far in this data folder.
+    Progress {
+        /// Run uid.
+        run: String,
+        /// Phase index.
+        phase: usize,
+        /// Attendees.
+        attendees: usize,
+        /// Finished sessions in the database.
+        finished: u64,
+    },
+    /// A session ended; `finished` is the new total.
+    Finished {
+        /// Finished sessions in the database.
+        finished: u64,
+    },
+}
+
+/// The `n` synthetic prison numbers a seed gives (shape `A1234BC`).
+pub fn synthetic_numbers(seed: u64, n: usize) -> Vec<String> {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed_0f_1d);
+    let letter = |rng: &mut StdRng| char::from(b'A' + rng.gen_range(0..26u8));
+    let mut out: Vec<String> = Vec::with_capacity(n);
+    while out.len() < n {
+        let s = format!(
+            "{}{:04}{}{}",
+            letter(&mut rng),
+            rng.gen_range(0..10_000),
+            letter(&mut rng),
+            letter(&mut rng)
+        );
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// The size of the pool of people a simulation draws from.
+pub fn pool_size(group_size: u32) -> usize {
+    (group_size as usize * 3).max(20)
+}
+
+/// Runs the simulation. The kiosk must have been opened with `clock`.
+pub fn simulate(
+    kiosk: &mut Kiosk,
+    clock: &Arc<FakeClock>,
+    opts: SimulateOptions,
+    report: &mut dyn FnMut(SimStep),
+) -> Result<u64, KioskError> {
+    kiosk.sign_in_headless("simulate")?;
+    let people = synthetic_numbers(opts.seed, pool_size(opts.group_size));
+    let mut rng = StdRng::seed_from_u64(opts.seed);
+    let mut finished = kiosk.finished_sessions()?;
+    // Run the sessions in the past, one every 20 hours, ending about now.
+    clock.set(clock.now() - Duration::hours(20 * i64::from(opts.sessions) + 2));
+    let progress = |k: &Kiosk, finished: u64, report: &mut dyn FnMut(SimStep)| {
+        if let Some((run, phase, attendees)) = k.run_position() {
+            report(SimStep::Progress {
+                run,
+                phase,
+                attendees,
+                finished,
+            });
+        }
+    };
+    let sessions: Vec<String> = kiosk.sessions().iter().map(|s| s.id.clone()).collect();
+    if sessions.is_empty() {
+        return Err(KioskError::NoProgramme);
+    }
+    let mut done = 0u64;
+    while done < u64::from(opts.sessions) {
+        if kiosk.run_view().is_none() {
+            let id = &sessions[(finished as usize) % sessions.len()];
+            clock.advance(Duration::hours(20));
+            kiosk.start_session(id)?;
+            progress(kiosk, finished, report);
+        }
+        // Attendance at check-in.
+        while kiosk.run_view().is_some_and(|v| v.phase_index < 1) {
+            clock.advance(Duration::minutes(5));
+            kiosk.next_phase()?;
+            progress(kiosk, finished, report);
+        }
+        let want = opts.group_size as usize;
+        if kiosk.attendees().len() < want {
+            let mut group: Vec<&String> = people.iter().collect();
+            group.shuffle(&mut rng);
+            let anonymous_at = rng.gen_range(0..want.max(1) * 4);
+            for (i, number) in group.into_iter().enumerate().skip(kiosk.attendees().len()) {
+                if kiosk.attendees().len() >= want {
+                    break;
+                }
+                let result = if i == anonymous_at {
+                    kiosk.add_anonymous()
+                } else {
+                    kiosk.add_participant(number.clone())
+                };
+                match result {
+                    Ok(_) | Err(KioskError::Run(crate::runner::RunError::AlreadyHere(_))) => {}
+                    Err(e) => return Err(e),
+                }
+                progress(kiosk, finished, report);
+            }
+            if want >= 3 && rng.gen_bool(0.3) {
+                kiosk.set_left_early(want - 1, true)?;
+                progress(kiosk, finished, report);
+            }
+        }
+        while let Some(v) = kiosk.run_view() {
+            for tool in &v.phase.tools {
+                kiosk.use_tool(tool)?;
+            }
+            clock.advance(Duration::minutes(i64::from(v.phase_planned_minutes)));
+            if !v.can_go_next {
+                break;
+            }
+            kiosk.next_phase()?;
+            progress(kiosk, finished, report);
+        }
+        kiosk.finish_session()?;
+        finished += 1;
+        done += 1;
+        report(SimStep::Finished { finished });
+    }
+    Ok(done)
+}
