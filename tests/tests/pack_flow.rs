@@ -1,0 +1,252 @@
+//! The content team's flow end to end, through the real binaries:
+//! keygen → pack build → pack verify/inspect → kiosk init → import, and the
+//! programme the kiosk installed equals the source it was built from.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use content_pack::{load_source, ContentStore};
+use tests::bin;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn run(name: &str, args: &[&str]) -> Output {
+    Command::new(bin(name))
+        .args(args)
+        .env("INSIDEOUT_KEY_PASSWORD", PASSWORD)
+        .output()
+        .unwrap()
+}
+
+fn ok(name: &str, args: &[&str]) -> String {
+    let out = run(name, args);
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a command that must fail, and returns its one stderr line.
+fn refused(name: &str, args: &[&str]) -> String {
+    let out = run(name, args);
+    assert_eq!(out.status.code(), Some(1), "{name} {args:?} should fail");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line on stderr: {err}"
+    );
+    err
+}
+
+fn sample() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../content-pack/sample"
+    ))
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn a_signed_sample_pack_goes_from_keygen_to_an_installed_programme() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sk, pk) = (
+        dir.path().join("content.key"),
+        dir.path().join("content.pub"),
+    );
+    let pack = dir.path().join("insideout-v4.iopack");
+    let data = dir.path().join("kiosk");
+
+    ok(
+        "insideout-provision",
+        &["keygen", "--secret-key", p(&sk), "--public-key", p(&pk)],
+    );
+    assert!(
+        std::fs::read_to_string(&sk).unwrap().len() > 100,
+        "a password-protected secret key is written"
+    );
+    let built = ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "build",
+            p(sample()),
+            "--version",
+            "4",
+            "--secret-key",
+            p(&sk),
+            "--out",
+            p(&pack),
+        ],
+    );
+    assert!(built.contains("version 4"), "{built}");
+    let verified = ok(
+        "insideout-provision",
+        &["pack", "verify", p(&pack), "--trusted-key", p(&pk)],
+    );
+    assert!(verified.starts_with("OK:"), "{verified}");
+
+    let inspected: serde_json::Value = serde_json::from_str(&ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "inspect",
+            p(&pack),
+            "--trusted-key",
+            p(&pk),
+            "--json",
+        ],
+    ))
+    .unwrap();
+    let source = load_source(sample()).unwrap();
+    assert_eq!(inspected["verified"], true);
+    assert_eq!(inspected["manifest"]["version"], 4);
+    assert_eq!(
+        inspected["sessions"].as_array().unwrap().len(),
+        source.programme.sessions.len()
+    );
+    assert_eq!(
+        inspected["tools"].as_array().unwrap().len(),
+        source.programme.tools.len()
+    );
+
+    ok(
+        "insideout-provision",
+        &[
+            "kiosk",
+            "init",
+            "--data-dir",
+            p(&data),
+            "--site",
+            "HMP Example",
+            "--wing",
+            "B",
+            "--trusted-key",
+            p(&pk),
+        ],
+    );
+    ok(
+        "insideout-kiosk",
+        &["import", p(&pack), "--data-dir", p(&data)],
+    );
+    let store = ContentStore::open(&data.join("content")).unwrap();
+    let installed = store.installed().unwrap().expect("a pack is installed");
+    assert_eq!(installed.manifest().version, 4);
+    assert_eq!(installed.programme().unwrap(), source.programme);
+    for media in &source.media {
+        assert_eq!(
+            std::fs::read(installed.dir().join(media.pack_path.as_str())).unwrap(),
+            std::fs::read(&media.file).unwrap()
+        );
+    }
+
+    // The same pack again is refused, and says why.
+    let err = refused(
+        "insideout-kiosk",
+        &["import", p(&pack), "--data-dir", p(&data)],
+    );
+    assert!(err.contains("version 4 is installed"), "{err}");
+
+    // A pack signed by another key is refused, naming the key.
+    let (sk2, pk2) = (dir.path().join("other.key"), dir.path().join("other.pub"));
+    ok(
+        "insideout-provision",
+        &[
+            "keygen",
+            "--secret-key",
+            p(&sk2),
+            "--public-key",
+            p(&pk2),
+            "--unencrypted",
+        ],
+    );
+    let other = dir.path().join("other.iopack");
+    ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "build",
+            p(sample()),
+            "--version",
+            "5",
+            "--secret-key",
+            p(&sk2),
+            "--out",
+            p(&other),
+        ],
+    );
+    let err = refused(
+        "insideout-kiosk",
+        &["import", p(&other), "--data-dir", p(&data)],
+    );
+    assert!(err.contains("not a trusted key"), "{err}");
+    let err = refused(
+        "insideout-provision",
+        &["pack", "verify", p(&other), "--trusted-key", p(&pk)],
+    );
+    assert!(err.contains("not a trusted key"), "{err}");
+    assert_eq!(store.installed().unwrap().unwrap().manifest().version, 4);
+}
+
+#[test]
+fn a_source_mistake_names_the_file_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    copy_dir(sample(), &src);
+    let session = std::fs::read_dir(src.join("sessions"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&session).unwrap();
+    std::fs::write(&session, text.replacen("minutes", "minutez", 1)).unwrap();
+    let (sk, pk) = (dir.path().join("k.key"), dir.path().join("k.pub"));
+    ok(
+        "insideout-provision",
+        &[
+            "keygen",
+            "--secret-key",
+            p(&sk),
+            "--public-key",
+            p(&pk),
+            "--unencrypted",
+        ],
+    );
+    let out = dir.path().join("x.iopack");
+    let err = refused(
+        "insideout-provision",
+        &[
+            "pack",
+            "build",
+            p(&src),
+            "--version",
+            "1",
+            "--secret-key",
+            p(&sk),
+            "--out",
+            p(&out),
+        ],
+    );
+    let file_name = session.file_name().unwrap().to_str().unwrap();
+    assert!(err.contains(file_name) && err.contains("minutez"), "{err}");
+    assert!(!out.exists(), "no pack is written");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
