@@ -551,3 +551,32 @@ fn phases_written_as_a_single_table_are_refused_without_a_crash() {
     let (_, message) = load_err(dir.path());
     assert_mentions(&message, &["sessions/01-test.toml", "line"]);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, .. Default::default() })]
+
+    /// Any edit of a session or tool file (a range replaced by TOML-ish
+    /// characters) loads or is refused with a message naming the file; the
+    /// loader's line and field finding never panics.
+    #[test]
+    fn any_edit_loads_or_names_the_file(
+        file in proptest::sample::select(vec!["sessions/01-test.toml", "tools/abc.toml", "pack.toml"]),
+        at in proptest::prelude::any::<proptest::sample::Index>(),
+        len in 0usize..40,
+        insert in "[\\[\\]\"'=,{}#\\n a-z0-9.é-]{0,12}",
+    ) {
+        let dir = valid_source();
+        let path = dir.path().join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        let start = at.index(text.len());
+        let start = (0..=start).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+        let end = (start + len).min(text.len());
+        let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap();
+        fs::write(&path, format!("{}{}{}", &text[..start], insert, &text[end..])).unwrap();
+        if let Err(e) = load_source(dir.path()) {
+            let message = e.to_string();
+            proptest::prop_assert!(message.contains(file), "{message}");
+            proptest::prop_assert!(!message.contains('\n'), "{message:?}");
+        }
+    }
+}
