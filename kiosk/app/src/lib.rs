@@ -1,11 +1,55 @@
 //! # kiosk
 //!
-//! The InsideOut kiosk's Slint UI: a thin shell that binds kiosk-core's state
-//! to properties and its actions to callbacks. No behaviour lives here.
+//! The InsideOut kiosk's Slint UI: a thin shell over kiosk-core. It binds
+//! kiosk-core's state to Slint properties and its actions to callbacks; no
+//! behaviour lives here (sign-in and lockout, the session runner, attendance,
+//! idle time, import and export are all kiosk-core calls).
+//!
+//! ## Main pieces
+//! - `ui/index.slint`: the window; `ui/views/` one view per screen, each with
+//!   its exported `…Adapter` global; `ui/widgets/` our big buttons and keypad;
+//!   `ui/theme.slint` every colour and size. Compiled by `build.rs` into
+//!   [`ui`], the only module that includes generated code.
+//! - [`controller::Controller`]: owns the [`kiosk_core::Kiosk`] facade and
+//!   moves between screens; [`adapters`]: one module per view, each with
+//!   `connect(&window, &controller)` and `refresh`.
+//! - [`init`] builds a connected window without running an event loop, so
+//!   the UI tests (Slint's testing backend) and the screenshot generator drive
+//!   exactly what [`run`] shows.
+//!
+//! ```no_run
+//! # fn main() -> anyhow::Result<()> {
+//! // What `insideout-kiosk --demo` does:
+//! kiosk::run(kiosk::Mode::Demo, None)
+//! # }
+//! ```
+//!
+//! ## Key decision
+//!
+//! kiosk-core's `Kiosk` sits behind a mutex so import and export can run on a
+//! worker thread while the UI thread shows their progress; the UI thread only
+//! ever `try_lock`s it from timers and key presses, so it never freezes.
+//!
+//! Only this crate knows Slint; it never opens a socket, and a prison number
+//! typed on the attendance keypad is handed to kiosk-core and cleared from the
+//! screen in the same callback.
 
+#![deny(missing_docs)]
+
+pub mod adapters;
+pub mod controller;
 pub mod ui;
 
 use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use anyhow::Context;
+use kiosk_core::{Kiosk, SystemClock};
+use slint::ComponentHandle;
+
+use crate::controller::Controller;
+use crate::ui::{AppWindow, Screen};
 
 /// Where the kiosk keeps its data when no `--data-dir` is given.
 pub const DEFAULT_DATA_DIR: &str = "/var/lib/insideout-kiosk";
@@ -18,7 +62,60 @@ pub enum Mode {
     Demo,
 }
 
-/// Opens the full-screen kiosk UI and runs until the process is stopped.
-pub fn run(_mode: Mode, _usb_dir: Option<PathBuf>) -> anyhow::Result<()> {
-    anyhow::bail!("the kiosk UI is not built yet")
+/// What [`init`] needs besides the kiosk.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Shown on the sign-in screen (the demo only).
+    pub demo_pin: Option<String>,
 }
+
+/// Builds the window over `kiosk`, connects every adapter, shows the sign-in
+/// screen and starts the once-a-second tick (idle check, clocks). Needs a
+/// Slint platform (the real one, or the testing backend) but no event loop.
+pub fn init(kiosk: Kiosk, options: Options) -> anyhow::Result<(AppWindow, Rc<Controller>)> {
+    let window = AppWindow::new().context("could not create the kiosk window")?;
+    let controller = Controller::new(&window, kiosk, options.demo_pin);
+    adapters::connect_all(&window, &controller);
+    // Close requests (Alt+F4, the window manager) are refused: the kiosk
+    // stays up; staff stop it through systemd.
+    window
+        .window()
+        .on_close_requested(|| slint::CloseRequestResponse::KeepWindowShown);
+    controller.show(Screen::SignIn);
+    controller.start_ticking();
+    Ok((window, controller))
+}
+
+/// Opens the full-screen kiosk UI and runs until the process is stopped.
+pub fn run(mode: Mode, usb_dir: Option<PathBuf>) -> anyhow::Result<()> {
+    let clock = Arc::new(SystemClock);
+    let (kiosk, options, _demo) = match mode {
+        Mode::DataDir(dir) => {
+            let kiosk = Kiosk::open(&dir, clock).with_context(|| {
+                format!("could not open the kiosk data folder {}", dir.display())
+            })?;
+            (kiosk, Options::default(), None)
+        }
+        Mode::Demo => {
+            let demo = demo::Demo::new().context("could not set up the demo")?;
+            let kiosk =
+                Kiosk::open(demo.data_dir(), clock).context("could not open the demo kiosk")?;
+            let options = Options {
+                demo_pin: Some(demo.pin().to_owned()),
+            };
+            (kiosk, options, Some(demo))
+        }
+    };
+    let kiosk = match usb_dir {
+        Some(dir) => kiosk.with_usb_dir(dir),
+        None => kiosk,
+    };
+    let (window, _controller) = init(kiosk, options)?;
+    window.window().set_fullscreen(true);
+    window
+        .run()
+        .context("the kiosk window stopped with an error")?;
+    Ok(())
+}
+
+mod demo;

@@ -1,0 +1,122 @@
+//! Import and export: kiosk-core's work runs on a worker thread while the UI
+//! thread shows its progress, posted back with `upgrade_in_event_loop`, and
+//! then kiosk-core's plain result.
+
+use std::rc::Rc;
+use std::sync::atomic::Ordering;
+
+use kiosk_core::{ExportScope, Kiosk, KioskError, OfferStatus};
+use slint::ComponentHandle;
+
+use crate::controller::Controller;
+use crate::ui::{AppWindow, Screen, TransferAdapter};
+
+/// Connects "back to home".
+pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
+    let weak = Rc::downgrade(controller);
+    window.global::<TransferAdapter>().on_close(move || {
+        if let Some(c) = weak.upgrade() {
+            if !c.is_busy() {
+                c.show(Screen::Home);
+            }
+        }
+    });
+}
+
+/// Imports the content pack offered on the USB stick.
+pub fn start_import(controller: &Rc<Controller>) {
+    let offers = controller.kiosk().usb_offers();
+    let pack = match offers {
+        Ok(offers) => offers
+            .iter()
+            .find(|o| matches!(o.status, OfferStatus::Ready { .. }))
+            .or(offers.first())
+            .map(|o| o.path.clone()),
+        Err(e) => return controller.fail(e),
+    };
+    let Some(pack) = pack else { return };
+    run_in_background(
+        controller,
+        "Importing a content update",
+        "Checking the signature and installing…",
+        move |kiosk, progress| kiosk.import(&pack, progress).map(|o| o.to_string()),
+    );
+}
+
+/// Exports the attendance not yet exported to the USB stick.
+pub fn start_export(controller: &Rc<Controller>) {
+    run_in_background(
+        controller,
+        "Exporting attendance",
+        "Writing and signing the export…",
+        move |kiosk, progress| {
+            let usb = kiosk.usb_dir().to_owned();
+            kiosk
+                .export(&usb, ExportScope::New, progress)
+                .map(|o| o.to_string())
+        },
+    );
+}
+
+type Work = dyn FnOnce(&mut Kiosk, &mut dyn FnMut(u64, u64)) -> Result<String, KioskError> + Send;
+
+fn run_in_background(
+    controller: &Rc<Controller>,
+    title: &str,
+    stage: &str,
+    work: impl FnOnce(&mut Kiosk, &mut dyn FnMut(u64, u64)) -> Result<String, KioskError>
+        + Send
+        + 'static,
+) {
+    let Some(window) = controller.window() else {
+        return;
+    };
+    if controller.busy_flag().swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let adapter = window.global::<TransferAdapter>();
+    adapter.set_title(title.into());
+    adapter.set_stage(stage.into());
+    adapter.set_progress(0.0);
+    adapter.set_result("".into());
+    adapter.set_busy(true);
+    controller.show(Screen::Transfer);
+
+    let kiosk = controller.shared_kiosk();
+    let busy = controller.busy_flag();
+    let weak = window.as_weak();
+    let work: Box<Work> = Box::new(work);
+    std::thread::spawn(move || {
+        let mut last_percent = u64::MAX;
+        let mut progress = |done: u64, total: u64| {
+            let percent = (done * 100).checked_div(total).unwrap_or(0);
+            if percent != last_percent {
+                last_percent = percent;
+                let _ = weak.upgrade_in_event_loop(move |w| {
+                    w.global::<TransferAdapter>()
+                        .set_progress(percent as f32 / 100.0);
+                });
+            }
+        };
+        let result = {
+            let mut kiosk = kiosk.lock().unwrap_or_else(|e| e.into_inner());
+            work(&mut kiosk, &mut progress)
+        };
+        busy.store(false, Ordering::SeqCst);
+        let _ = weak.upgrade_in_event_loop(move |w| {
+            let adapter = w.global::<TransferAdapter>();
+            adapter.set_busy(false);
+            match result {
+                Ok(text) => {
+                    adapter.set_progress(1.0);
+                    adapter.set_result(format!("{text}.").into());
+                    adapter.set_result_ok(true);
+                }
+                Err(e) => {
+                    adapter.set_result(e.to_string().into());
+                    adapter.set_result_ok(false);
+                }
+            }
+        });
+    });
+}
