@@ -2,9 +2,10 @@
 //!
 //! DESIGN.md: "No network code at all: the binaries never open a socket." Every
 //! headless command of the command-line contract runs here, in order, the way
-//! staff would chain them (keys → pack → kiosk → import → export → verify), each
-//! one inside a fresh network namespace (`unshare --net`, which has no usable
-//! interface) and under `strace -f -e trace=network`. Each must succeed, and
+//! staff would chain them (keys → pack → kiosk → import → sessions → export →
+//! verify), each one inside a fresh network namespace (`unshare --net`, which
+//! has no usable interface) and under `strace -f -e trace=network`. Each must
+//! succeed, and
 //! the trace must show no socket call of any kind — not AF_INET, not AF_INET6,
 //! not even AF_UNIX (the headless commands need no notify socket or display).
 //!
@@ -55,7 +56,7 @@ fn unshare_args() -> &'static [&'static str] {
 
 fn probe_unshare() -> &'static [&'static str] {
     const CHOICES: [&[&str]; 2] = [&["--net"], &["--map-root-user", "--net"]];
-    for args in CHOICES [vec!["--net"], vec!["--map-root-user", "--net"]] {
+    for args in CHOICES {
         let ok = Command::new("unshare")
             .args(args)
             .arg("true")
@@ -94,7 +95,11 @@ fn run_traced(work: &Path, program: &Path, args: &[&str], stdin: Option<&str>) -
         .arg(program)
         .args(args)
         .current_dir(work)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = command
@@ -108,7 +113,9 @@ fn run_traced(work: &Path, program: &Path, args: &[&str], stdin: Option<&str>) -
             .write_all(text.as_bytes())
             .expect("write stdin");
     }
-    let output = child.wait_with_output().expect("wait for the traced command");
+    let output = child
+        .wait_with_output()
+        .expect("wait for the traced command");
     let trace = fs::read_to_string(&log).unwrap_or_else(|e| {
         panic!(
             "strace wrote no log ({e}); its stderr: {}",
@@ -185,35 +192,111 @@ fn every_headless_command_runs_without_a_network_and_never_opens_a_socket() {
     step(
         work,
         &provision,
-        &["keygen", "--secret-key", "team.key", "--public-key", "team.pub", "--unencrypted"],
+        &[
+            "keygen",
+            "--secret-key",
+            "team.key",
+            "--public-key",
+            "team.pub",
+            "--unencrypted",
+        ],
         None,
     );
     step(
         work,
         &provision,
-        &["pack", "build", sample, "--version", "1", "--secret-key", "team.key", "--out", "programme.iopack"],
+        &[
+            "pack",
+            "build",
+            sample,
+            "--version",
+            "1",
+            "--secret-key",
+            "team.key",
+            "--out",
+            "programme.iopack",
+        ],
         None,
     );
-    step(work, &provision, &["pack", "verify", "programme.iopack", "--trusted-key", "team.pub"], None);
-    step(work, &provision, &["pack", "inspect", "programme.iopack", "--json"], None);
+    step(
+        work,
+        &provision,
+        &[
+            "pack",
+            "verify",
+            "programme.iopack",
+            "--trusted-key",
+            "team.pub",
+        ],
+        None,
+    );
+    step(
+        work,
+        &provision,
+        &["pack", "inspect", "programme.iopack", "--json"],
+        None,
+    );
 
     // Provisioning the wing PC.
     step(
         work,
         &provision,
-        &["kiosk", "init", "--data-dir", "data", "--site", "HMP Example", "--wing", "B", "--trusted-key", "team.pub"],
+        &[
+            "kiosk",
+            "init",
+            "--data-dir",
+            "data",
+            "--site",
+            "HMP Example",
+            "--wing",
+            "B",
+            "--trusted-key",
+            "team.pub",
+        ],
         None,
     );
     step(
         work,
         &provision,
-        &["kiosk", "add-facilitator", "--data-dir", "data", "--id", "f1"],
+        &[
+            "kiosk",
+            "add-facilitator",
+            "--data-dir",
+            "data",
+            "--id",
+            "f1",
+        ],
         Some("482615\n"),
     );
 
     // The kiosk, headless: the same flows as its import and export screens.
-    step(work, &kiosk, &["import", "programme.iopack", "--data-dir", "data"], None);
-    step(work, &kiosk, &["export", "--data-dir", "data", "--to", "usb"], None);
+    step(
+        work,
+        &kiosk,
+        &["import", "programme.iopack", "--data-dir", "data"],
+        None,
+    );
+    // Sessions to export (the UI's session runner, driven headless).
+    step(
+        work,
+        &kiosk,
+        &[
+            "simulate",
+            "--data-dir",
+            "data",
+            "--sessions",
+            "2",
+            "--group-size",
+            "3",
+        ],
+        None,
+    );
+    step(
+        work,
+        &kiosk,
+        &["export", "--data-dir", "data", "--to", "usb"],
+        None,
+    );
 
     // The data office.
     let bundles: Vec<_> = fs::read_dir(work.join("usb"))
@@ -221,10 +304,24 @@ fn every_headless_command_runs_without_a_network_and_never_opens_a_socket() {
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
         .collect();
-    assert_eq!(bundles.len(), 1, "export should write one bundle folder, found {bundles:?}");
+    assert_eq!(
+        bundles.len(),
+        1,
+        "export should write one bundle folder, found {bundles:?}"
+    );
     let bundle = bundles[0].to_str().unwrap();
-    step(work, &provision, &["export", "verify", bundle, "--kiosk-key", "data/kiosk.pub"], None);
-    step(work, &provision, &["export", "report", bundle, "--json"], None);
+    step(
+        work,
+        &provision,
+        &["export", "verify", bundle, "--kiosk-key", "data/kiosk.pub"],
+        None,
+    );
+    step(
+        work,
+        &provision,
+        &["export", "report", bundle, "--json"],
+        None,
+    );
 }
 
 /// The check above would pass vacuously if strace logged nothing: make sure it
@@ -242,7 +339,8 @@ fn the_trace_catches_a_program_that_opens_a_socket() {
     );
     let calls = network_calls(&traced.trace);
     assert!(
-        calls.iter().any(|c| c.contains("socket(AF_INET")) && calls.iter().any(|c| c.contains("connect(")),
+        calls.iter().any(|c| c.contains("socket(AF_INET"))
+            && calls.iter().any(|c| c.contains("connect(")),
         "strace should have logged socket(AF_INET…) and connect(…); log:\n{}",
         traced.trace
     );
