@@ -369,6 +369,15 @@ fn every_participant_text_reads_easily_flesch_at_least_70() {
 }
 
 #[test]
+fn every_tool_summary_and_its_steps_read_easily_too() {
+    for tool in sample().programme.tools {
+        let text = format!("{} {}", tool.summary, tool.steps.join(" "));
+        let score = flesch_reading_ease(&text);
+        assert!(score >= 70.0, "tool {}: {score:.1}", tool.id);
+    }
+}
+
+#[test]
 fn the_readability_score_behaves_like_flesch() {
     // Short words in short sentences score high; long words in a long sentence score low.
     assert!(flesch_reading_ease("The cat sat on the mat. It was fun.") > 100.0);
