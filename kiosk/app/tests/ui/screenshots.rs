@@ -1,0 +1,1 @@
+//! Screenshots (filled in next).

@@ -1,0 +1,63 @@
+//! Sign-in: the PIN pad by touch and by keyboard, and the lockout message.
+
+use i_slint_backend_testing::init_no_event_loop;
+use kiosk::ui::{Screen, SignInAdapter};
+use slint::ComponentHandle;
+
+use crate::util::*;
+
+#[test]
+fn signs_in_with_the_pin_pad() {
+    init_no_event_loop();
+    let fixture = Fixture::new();
+    let (window, _c) = window(fixture.open());
+    assert_eq!(screen(&window), Screen::SignIn);
+    assert!(shows(&window, "PIN, 0 digits typed"));
+    sign_in(&window, PIN);
+    assert_eq!(screen(&window), Screen::Home);
+    assert!(shows(&window, "Start a session"));
+}
+
+#[test]
+fn digits_typed_on_the_keyboard_go_into_the_pin_pad() {
+    init_no_event_loop();
+    let fixture = Fixture::new();
+    let (window, _c) = window(fixture.open());
+    type_keys(&window, PIN);
+    assert!(shows(&window, "PIN, 6 digits typed"));
+    type_keys(&window, "\u{8}");
+    assert!(shows(&window, "PIN, 5 digits typed"));
+    type_keys(&window, &PIN[5..]);
+    type_keys(&window, "\n");
+    assert_eq!(screen(&window), Screen::Home);
+}
+
+#[test]
+fn wrong_pins_lock_sign_in_and_say_for_how_long() {
+    init_no_event_loop();
+    let fixture = Fixture::new();
+    let (window, _c) = window(fixture.open());
+    sign_in(&window, "111222");
+    assert_eq!(screen(&window), Screen::SignIn);
+    let message = window.global::<SignInAdapter>().get_message();
+    assert!(message.starts_with("Wrong PIN."), "{message}");
+    assert!(shows(&window, &message), "the message is on screen");
+    assert!(shows(&window, "PIN, 0 digits typed"), "the PIN is cleared");
+    for _ in 0..4 {
+        sign_in(&window, "111222");
+    }
+    let message = window.global::<SignInAdapter>().get_message();
+    assert!(message.contains("locked for 1 minute"), "{message}");
+    assert!(shows(&window, &message));
+    // While locked, even the right PIN cannot be sent.
+    tap_keys(&window, "Digit", PIN);
+    assert_eq!(find(&window, "Sign in").accessible_enabled(), Some(false));
+    // Once the lock runs out, the right PIN works.
+    fixture.clock.advance(chrono::Duration::seconds(61));
+    crate::util::settle();
+    i_slint_backend_testing::mock_elapsed_time(kiosk::controller::TICK);
+    assert_eq!(find(&window, "Sign in").accessible_enabled(), Some(true));
+    press(&window, "Clear all");
+    sign_in(&window, PIN);
+    assert_eq!(screen(&window), Screen::Home);
+}

@@ -1,0 +1,170 @@
+//! Helpers for the UI tests: a provisioned kiosk with the sample programme
+//! on a fake clock, a window built by `kiosk::init` on Slint's testing
+//! backend, and element lookup that fails loudly.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use content_pack::{BuildOptions, KeyProtection, SigningKey};
+use i_slint_backend_testing::ElementHandle;
+use kiosk::controller::Controller;
+use kiosk::ui::{AppAdapter, AppWindow, Screen};
+use kiosk_core::provision::{init_kiosk, set_facilitator_pin};
+use kiosk_core::{FakeClock, InitOptions, Kiosk, Overwrite};
+use slint::ComponentHandle;
+
+/// The facilitator's PIN in every fixture.
+pub const PIN: &str = "274913";
+/// Minutes idle before the fixture kiosk locks.
+pub const IDLE_MINUTES: u32 = 5;
+
+/// A provisioned kiosk in a temporary folder, with the sample programme
+/// installed from a pack signed by a throw-away key.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub clock: Arc<FakeClock>,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FakeClock::starting_now());
+        let now = Utc::now();
+        let keys = content_pack::generate_keys(KeyProtection::Unencrypted).unwrap();
+        let key = SigningKey::from_text(&keys.secret_key, None).unwrap();
+        let source = content_pack::load_source(&sample_dir()).unwrap();
+        let usb = dir.path().join("usb");
+        std::fs::create_dir_all(&usb).unwrap();
+        let pack = dir.path().join("sample.iopack");
+        let options = BuildOptions {
+            version: 1,
+            created: now,
+            expires: None,
+        };
+        content_pack::build_pack_from_source(&source, &options, &key, &pack, &mut |_, _| {})
+            .unwrap();
+        let data = dir.path().join("data");
+        let init = InitOptions {
+            site: "HMP Example".into(),
+            wing: "B wing".into(),
+            trusted_keys: vec![keys.public_key],
+            idle_minutes: IDLE_MINUTES,
+            usb_dir: usb,
+            overwrite: Overwrite::Refuse,
+        };
+        init_kiosk(&data, &init, now).unwrap();
+        set_facilitator_pin(&data, "sam", PIN, now).unwrap();
+        let mut kiosk = Kiosk::open(&data, clock.clone()).unwrap();
+        kiosk.import(&pack, &mut |_, _| {}).unwrap();
+        Fixture { dir, clock }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// The kiosk again, as after a restart.
+    pub fn open(&self) -> Kiosk {
+        Kiosk::open(&self.data_dir(), self.clock.clone()).unwrap()
+    }
+}
+
+fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content-pack/sample")
+}
+
+/// The window over `kiosk`, as `kiosk::run` builds it, at 1920×1080.
+pub fn window(kiosk: Kiosk) -> (AppWindow, Rc<Controller>) {
+    let (window, controller) = kiosk::init(kiosk, kiosk::Options::default()).unwrap();
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    window.show().unwrap();
+    settle();
+    (window, controller)
+}
+
+/// Lets Slint instantiate what the last action put on screen.
+pub fn settle() {
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(16));
+}
+
+pub fn screen(window: &AppWindow) -> Screen {
+    window.global::<AppAdapter>().get_screen()
+}
+
+/// The one visible element with this accessible label. Panics (never skips)
+/// if there is none: without Slint debug info lookups find nothing, and a
+/// test that silently passed then would test nothing.
+pub fn find(window: &AppWindow, label: &str) -> ElementHandle {
+    settle();
+    let found: Vec<ElementHandle> = ElementHandle::find_by_accessible_label(window, label)
+        .filter(|e| e.is_valid() && e.computed_opacity() > 0.0 && e.size().height > 0.0)
+        .collect();
+    assert!(
+        !found.is_empty(),
+        "no element labelled {label:?} on the {:?} screen",
+        screen(window)
+    );
+    found.into_iter().next().unwrap()
+}
+
+/// Whether a visible element has this label.
+pub fn shows(window: &AppWindow, label: &str) -> bool {
+    settle();
+    ElementHandle::find_by_accessible_label(window, label)
+        .any(|e| e.is_valid() && e.size().height > 0.0)
+}
+
+/// Presses the button with this label (its accessible default action).
+/// Only buttons count, so a heading with the same words is never pressed.
+pub fn press(window: &AppWindow, label: &str) {
+    settle();
+    let button = ElementHandle::find_by_accessible_label(window, label)
+        .find(|e| {
+            e.is_valid()
+                && e.size().height > 0.0
+                && e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button)
+        })
+        .unwrap_or_else(|| {
+            let similar: Vec<String> = ElementHandle::find_by_accessible_label(window, label)
+                .map(|e| format!("{:?} {:?}", e.accessible_role(), e.size()))
+                .collect();
+            panic!(
+                "no button labelled {label:?} on the {:?} screen (matching non-buttons or hidden: {similar:?})",
+                screen(window)
+            )
+        });
+    button.invoke_accessible_default_action();
+    settle();
+}
+
+/// Types on an on-screen keypad: each character's key ("Digit 7", "Key A").
+pub fn tap_keys(window: &AppWindow, prefix: &str, text: &str) {
+    for c in text.chars() {
+        press(window, &format!("{prefix} {c}"));
+    }
+}
+
+/// Signs in with the PIN pad.
+pub fn sign_in(window: &AppWindow, pin: &str) {
+    tap_keys(window, "Digit", pin);
+    press(window, "Sign in");
+}
+
+/// Types on the physical keyboard.
+pub fn type_keys(window: &AppWindow, text: &str) {
+    for c in text.chars() {
+        let text: slint::SharedString = c.to_string().into();
+        window
+            .window()
+            .dispatch_event(slint::platform::WindowEvent::KeyPressed { text: text.clone() });
+        window
+            .window()
+            .dispatch_event(slint::platform::WindowEvent::KeyReleased { text });
+    }
+    settle();
+}
