@@ -608,8 +608,9 @@ impl Kiosk {
         let now = self.clock.now();
         let result = export::export(&self.db, &self.dir, &self.config, to, scope, now, progress);
         if let Err(e) = &result {
-            self.db
-                .audit(now, AuditEvent::ExportFailed(&e.to_string()))?;
+            // Best effort: the export error is what the user must see, even
+            // if the disk is too full to record it.
+            let _ = self.db.audit(now, AuditEvent::ExportFailed(&e.to_string()));
         }
         result
     }

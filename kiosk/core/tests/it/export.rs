@@ -1,0 +1,233 @@
+//! USB export: the signed bundle, the watermark, a full stick, a read-only
+//! folder, and `verify_bundle` refusing any changed byte.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use content_pack::{verify_bundle, BundleError, TrustedKey, TrustedKeys};
+use kiosk_core::simulate::{simulate, SimulateOptions};
+use kiosk_core::{ExportOutcome, ExportScope, Kiosk, KioskError};
+
+use crate::util::{provisioned, TestKiosk};
+
+pub fn kiosk_keys(tk: &TestKiosk) -> TrustedKeys {
+    TrustedKeys::new(vec![
+        TrustedKey::from_file(&tk.dir.join("kiosk.pub")).unwrap()
+    ])
+}
+
+pub fn run_sessions(tk: &TestKiosk, k: &mut Kiosk, sessions: u32, group_size: u32, seed: u64) {
+    let opts = SimulateOptions {
+        sessions,
+        group_size,
+        seed,
+    };
+    simulate(k, &tk.clock, opts, &mut |_| {}).unwrap();
+}
+
+fn export_to(k: &mut Kiosk, to: &Path, scope: ExportScope) -> Result<ExportOutcome, KioskError> {
+    k.export(to, scope, &mut |_, _| {})
+}
+
+fn written(o: ExportOutcome) -> (PathBuf, u64, u64) {
+    match o {
+        ExportOutcome::Written {
+            folder,
+            sessions,
+            attendances,
+        } => (folder, sessions, attendances),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Bundle folders (not temporary ones) in `dir`.
+pub fn bundles(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("insideout-export_"))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn export_writes_a_signed_bundle_and_moves_the_watermark_only_then() {
+    let tk = provisioned();
+    let mut k = tk.open();
+    assert_eq!(
+        export_to(&mut k, &tk.usb, ExportScope::New).unwrap(),
+        ExportOutcome::NothingToExport
+    );
+    run_sessions(&tk, &mut k, 3, 4, 1);
+    let (folder, s, a) = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
+    assert_eq!((s, a), (3, 12));
+    let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("insideout-export_HMP-Example_B_"),
+        "{name}"
+    );
+    assert!(!name.contains(':'));
+    let b = verify_bundle(&folder, &kiosk_keys(&tk)).unwrap();
+    assert_eq!(b.manifest().site, "HMP Example");
+    let csv = std::str::from_utf8(b.file("attendance.csv").unwrap()).unwrap();
+    assert_eq!(csv.lines().count(), 13);
+    assert!(csv.starts_with("run_id,date,site,wing,session_id,participant,left_early\n"));
+    assert_eq!(k.export_backlog().unwrap().sessions, 0);
+    assert_eq!(
+        export_to(&mut k, &tk.usb, ExportScope::New).unwrap(),
+        ExportOutcome::NothingToExport
+    );
+    run_sessions(&tk, &mut k, 2, 5, 2);
+    let (_, s, a) = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
+    assert_eq!((s, a), (2, 10));
+    let (_, s, a) = written(export_to(&mut k, &tk.usb, ExportScope::All).unwrap());
+    assert_eq!((s, a), (5, 22));
+    assert_eq!(bundles(&tk.usb).len(), 3);
+    // No temporary folders are left behind.
+    assert_eq!(std::fs::read_dir(&tk.usb).unwrap().count(), 3);
+    assert!(matches!(
+        export_to(&mut k, &tk.dir.join("no-stick"), ExportScope::New),
+        Err(KioskError::NoUsb(_))
+    ));
+}
+
+#[test]
+fn verify_refuses_a_bundle_with_any_changed_byte() {
+    let tk = provisioned();
+    let mut k = tk.open();
+    run_sessions(&tk, &mut k, 2, 3, 3);
+    let (folder, _, _) = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
+    let keys = kiosk_keys(&tk);
+    verify_bundle(&folder, &keys).unwrap();
+    let mut checked = 0;
+    for name in [
+        "manifest.json",
+        "manifest.sig",
+        "attendance.csv",
+        "sessions.csv",
+        "summary.json",
+    ] {
+        let path = folder.join(name);
+        let original = std::fs::read(&path).unwrap();
+        for i in 0..original.len() {
+            for flip in [0x01u8, 0x80] {
+                let mut changed = original.clone();
+                changed[i] ^= flip;
+                std::fs::write(&path, &changed).unwrap();
+                assert!(
+                    verify_bundle(&folder, &keys).is_err(),
+                    "{name}: byte {i} ^ {flip:#x} was accepted"
+                );
+                checked += 1;
+            }
+        }
+        // A byte added or removed at the end.
+        let mut longer = original.clone();
+        longer.push(b'\n');
+        std::fs::write(&path, &longer).unwrap();
+        assert!(verify_bundle(&folder, &keys).is_err(), "{name} + newline");
+        std::fs::write(&path, &original[..original.len() - 1]).unwrap();
+        assert!(verify_bundle(&folder, &keys).is_err(), "{name} - last byte");
+        std::fs::write(&path, &original).unwrap();
+    }
+    assert!(checked > 2000, "{checked}");
+    verify_bundle(&folder, &keys).unwrap();
+    // An extra file, a missing file, another kiosk's key.
+    std::fs::write(folder.join("extra.csv"), "x").unwrap();
+    assert!(matches!(
+        verify_bundle(&folder, &keys),
+        Err(BundleError::UnlistedFile(_))
+    ));
+    std::fs::remove_file(folder.join("extra.csv")).unwrap();
+    let other = provisioned();
+    assert!(matches!(
+        verify_bundle(&folder, &kiosk_keys(&other)),
+        Err(BundleError::WrongKey { .. })
+    ));
+    std::fs::remove_file(folder.join("sessions.csv")).unwrap();
+    assert!(matches!(
+        verify_bundle(&folder, &keys),
+        Err(BundleError::MissingFile(_))
+    ));
+}
+
+/// A tmpfs mounted for the test, unmounted on drop.
+struct Mount(PathBuf);
+
+impl Mount {
+    fn tmpfs(at: &Path, options: &str) -> Option<Mount> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(at)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Mount(at.to_owned()))
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+fn assert_failed_cleanly(k: &mut Kiosk, err: KioskError, before: kiosk_core::ExportBacklog) {
+    let msg = err.to_string();
+    assert!(matches!(err, KioskError::ExportWrite { .. }), "{msg}");
+    assert!(msg.contains("nothing was lost"), "{msg}");
+    assert_eq!(k.export_backlog().unwrap(), before);
+}
+
+#[test]
+fn a_full_stick_gives_a_clear_error_loses_nothing_and_the_next_export_has_every_row() {
+    let tk = provisioned();
+    let mut k = tk.open();
+    run_sessions(&tk, &mut k, 200, 10, 4);
+    let before = k.export_backlog().unwrap();
+    assert_eq!(before.attendances, 2000);
+    let stick = tk.tmp.path().join("full-stick");
+    // Root can mount a tiny tmpfs; anyone else gets the same "disk full" from
+    // a file-size limit on a child process (see `crash::export_with_file_size_limit`).
+    let mount = Mount::tmpfs(&stick, "size=64k");
+    if mount.is_some() {
+        let err = export_to(&mut k, &stick, ExportScope::New).unwrap_err();
+        assert!(err.to_string().contains("No space left"), "{err}");
+        assert_failed_cleanly(&mut k, err, before);
+        // The half-written temporary folder was removed from the stick.
+        assert_eq!(std::fs::read_dir(&stick).unwrap().count(), 0);
+    }
+    let err = crate::crash::export_with_file_size_limit(&tk, 32);
+    assert!(err.contains("nothing was lost"), "{err}");
+    assert!(err.contains("File too large"), "{err}");
+    assert_eq!(k.export_backlog().unwrap(), before);
+    let (folder, s, a) = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
+    assert_eq!((s, a), (200, 2000));
+    verify_bundle(&folder, &kiosk_keys(&tk)).unwrap();
+    drop(mount);
+}
+
+#[test]
+fn a_read_only_folder_gives_a_clear_error_and_loses_nothing() {
+    let tk = provisioned();
+    let mut k = tk.open();
+    run_sessions(&tk, &mut k, 3, 5, 5);
+    let before = k.export_backlog().unwrap();
+    let ro = tk.tmp.path().join("read-only-stick");
+    let mount = Mount::tmpfs(&ro, "ro,size=1m");
+    if mount.is_none() {
+        // Not root: a folder without write permission does the same.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir_all(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    let err = export_to(&mut k, &ro, ExportScope::New).unwrap_err();
+    assert_failed_cleanly(&mut k, err, before);
+    let (_, s, a) = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
+    assert_eq!((s, a), (3, 15));
+    drop(mount);
+}

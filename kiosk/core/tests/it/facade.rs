@@ -1,0 +1,344 @@
+//! The facade as the UI uses it: sign-in and lockout, the session runner,
+//! attendance, idle lock, resuming after a power cut, USB offers and import.
+
+use chrono::Duration;
+use kiosk_core::{AuthState, KioskError, OfferStatus, SignInError};
+
+use crate::util::{provisioned, FACILITATOR, PIN};
+
+#[test]
+fn wrong_pins_lock_sign_in_for_a_growing_time_that_survives_a_restart() {
+    let tk = provisioned();
+    let mut k = tk.open();
+    let mut messages = vec![];
+    for _ in 0..5 {
+        let e = k.sign_in("999999").unwrap_err();
+        messages.push(e.to_string());
+    }
+    assert_eq!(
+        messages,
+        [
+            "Wrong PIN. 4 tries left before sign-in locks.",
+            "Wrong PIN. 3 tries left before sign-in locks.",
+            "Wrong PIN. 2 tries left before sign-in locks.",
+            "Wrong PIN. 1 try left before sign-in locks.",
+            "Wrong PIN. Too many wrong PINs: sign-in is locked for 1 minute.",
+        ]
+    );
+    // Even the right PIN is refused while locked, and a restart does not help.
+    drop(k);
+    let mut k = tk.open();
+    tk.clock.advance(Duration::seconds(30));
+    let e = k.sign_in(PIN).unwrap_err();
+    assert!(matches!(e, SignInError::Locked { .. }));
+    assert_eq!(
+        e.to_string(),
+        "Too many wrong PINs. Sign-in is locked for 30 seconds."
+    );
+    assert_eq!(
+        k.sign_in_locked().unwrap().as_deref(),
+        Some("Too many wrong PINs. Sign-in is locked for 30 seconds.")
+    );
+    // The next wrong PIN after the lock doubles it.
+    tk.clock.advance(Duration::seconds(31));
+    assert_eq!(
+        k.sign_in("999999").unwrap_err().to_string(),
+        "Wrong PIN. Too many wrong PINs: sign-in is locked for 2 minutes."
+    );
+    tk.clock.advance(Duration::seconds(121));
+    let ok = k.sign_in(PIN).unwrap();
+    assert_eq!(ok.facilitator_id, FACILITATOR);
+    assert!(!ok.session_in_progress);
+    // Success resets the count.
+    k.sign_out().unwrap();
+    assert_eq!(
+        k.sign_in("999999").unwrap_err().to_string(),
+        "Wrong PIN. 4 tries left before sign-in locks."
+    );
+    let audit: Vec<String> = k
+        .audit_lines(100)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.event)
+        .collect();
+    for e in ["wrong-pin", "sign-in-locked", "sign-in", "sign-out"] {
+        assert!(audit.contains(&e.to_string()), "{e} in {audit:?}");
+    }
+}
+
+#[test]
+fn a_whole_session_with_twelve_attendees_and_a_summary() {
+    let tk = provisioned();
+    let mut k = tk.open();
+    assert!(matches!(k.start_session("x"), Err(KioskError::NotSignedIn)));
+    k.sign_in(PIN).unwrap();
+    assert_eq!(k.programme_version(), Some(1));
+    let session = k.sessions()[1].clone();
+    assert!(matches!(
+        k.start_session("no-such-session"),
+        Err(KioskError::UnknownSession(_))
+    ));
+    let v = k.start_session(&session.id).unwrap();
+    assert_eq!((v.phase_index, v.phase_count), (0, 5));
+    assert!(!v.can_go_back && v.can_go_next);
+    assert!(matches!(
+        k.start_session(&session.id),
+        Err(KioskError::SessionInProgress)
+    ));
+    assert!(matches!(k.previous_phase(), Err(KioskError::Run(_))));
+    tk.clock.advance(Duration::minutes(7));
+    let v = k.next_phase().unwrap();
+    assert_eq!(v.phase_index, 1);
+    assert_eq!(v.session_elapsed_secs, 420);
+    assert_eq!(v.phase_elapsed_secs, 0);
+
+    let numbers = [
+        "A1234BC",
+        "b2345cd",
+        " C 3456 DE ",
+        "D4567EF",
+        "E5678FG",
+        "F6789GH",
+        "G7890HI",
+        "H8901IJ",
+        "I9012JK",
+        "J0123KL",
+        "K1234LM",
+    ];
+    for (i, n) in numbers.iter().enumerate() {
+        let added = k.add_participant(n.to_string()).unwrap();
+        assert_eq!(added.label, format!("Participant {}", i + 1));
+        assert_eq!(added.message(), format!("Participant {} added", i + 1));
+        assert_eq!(added.warning, None);
+    }
+    // The same person again (typed differently) is refused, naming the label.
+    let e = k.add_participant("a 1234 bc".into()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "that person is already here as Participant 1"
+    );
+    let e = k.add_participant("12345".into()).unwrap_err();
+    assert!(matches!(e, KioskError::BadPrisonNumber));
+    let added = k.add_anonymous().unwrap();
+    assert_eq!((added.label.as_str(), added.count), ("Participant 12", 12));
+    assert_eq!(added.warning, None);
+    let over = k.add_participant("L2345MN".into()).unwrap();
+    assert!(over.warning.unwrap().contains("more than 12"));
+    k.set_left_early(12, true).unwrap();
+    k.set_left_early(4, true).unwrap();
+    k.set_left_early(4, false).unwrap();
+    assert!(matches!(
+        k.set_left_early(20, true),
+        Err(KioskError::Run(_))
+    ));
+    let list = k.attendees();
+    assert_eq!(list.len(), 13);
+    assert!(list[11].anonymous && !list[0].anonymous);
+    assert!(list[12].left_early && !list[4].left_early);
+    assert!(list.iter().all(|a| a.label.starts_with("Participant ")));
+
+    let mut tools = vec![];
+    while k.run_view().unwrap().can_go_next {
+        tk.clock.advance(Duration::minutes(10));
+        let v = k.next_phase().unwrap();
+        for t in &v.phase.tools {
+            k.use_tool(t).unwrap();
+            k.use_tool(t).unwrap();
+            tools.push(t.clone());
+        }
+    }
+    assert!(matches!(k.next_phase(), Err(KioskError::Run(_))));
+    assert!(matches!(
+        k.use_tool("no-such-tool"),
+        Err(KioskError::UnknownTool(_))
+    ));
+    let v = k.run_view().unwrap();
+    assert_eq!(v.phase_index, 4);
+    assert_eq!(v.tools_used, tools);
+    assert_eq!(v.session_planned_minutes, session.minutes);
+    tk.clock.advance(Duration::minutes(10));
+    let s = k.finish_session().unwrap();
+    assert_eq!((s.phases_done, s.phase_count), (5, 5));
+    assert_eq!((s.attended, s.anonymous, s.left_early), (13, 1, 1));
+    assert_eq!(s.elapsed_minutes, 7 + 3 * 10 + 10);
+    assert_eq!(s.planned_minutes, session.minutes);
+    assert!(!s.tools_used.is_empty());
+    assert!(k.run_view().is_none());
+    assert_eq!(k.finished_sessions().unwrap(), 1);
+    let backlog = k.export_backlog().unwrap();
+    assert_eq!((backlog.sessions, backlog.attendances), (1, 13));
+}
+
+#[test]
+fn idle_lock_keeps_the_session_and_resumes_after_the_pin() {
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let id = k.sessions()[0].id.clone();
+    k.start_session(&id).unwrap();
+    k.next_phase().unwrap();
+    k.add_anonymous().unwrap();
+    tk.clock.advance(Duration::minutes(4));
+    assert!(!k.check_idle().unwrap());
+    k.touch();
+    tk.clock.advance(Duration::minutes(4));
+    assert!(!k.check_idle().unwrap());
+    tk.clock.advance(Duration::minutes(1));
+    assert!(k.check_idle().unwrap());
+    assert_eq!(
+        k.auth_state(),
+        &AuthState::IdleLocked {
+            facilitator_id: FACILITATOR.into()
+        }
+    );
+    assert!(matches!(k.next_phase(), Err(KioskError::NotSignedIn)));
+    assert!(matches!(k.add_anonymous(), Err(KioskError::NotSignedIn)));
+    // The UI can still show what is in progress behind the lock.
+    assert_eq!(k.run_view().unwrap().phase_index, 1);
+    let again = k.sign_in(PIN).unwrap();
+    assert!(again.session_in_progress);
+    let v = k.run_view().unwrap();
+    assert_eq!((v.phase_index, v.attendee_count), (1, 1));
+}
+
+#[test]
+fn after_a_power_cut_the_session_resumes_at_the_same_phase_with_the_same_attendees() {
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let id = k.sessions()[2].id.clone();
+    k.start_session(&id).unwrap();
+    k.next_phase().unwrap();
+    k.add_participant("A1234BC".into()).unwrap();
+    k.add_anonymous().unwrap();
+    k.set_left_early(1, true).unwrap();
+    k.next_phase().unwrap();
+    k.next_phase().unwrap();
+    k.previous_phase().unwrap();
+    let before = k.run_view().unwrap();
+    let attendees = k.attendees();
+    drop(k); // the power goes
+    let mut k = tk.open();
+    assert_eq!(k.auth_state(), &AuthState::SignedOut);
+    let v = k.run_view().unwrap();
+    assert_eq!(v.session_id, id);
+    assert_eq!(v.phase_index, before.phase_index);
+    assert_eq!(v.tools_used, before.tools_used);
+    assert_eq!(k.attendees(), attendees);
+    assert!(k.sign_in(PIN).unwrap().session_in_progress);
+    // The same person is still recognised after the restart.
+    assert!(k.add_participant("A1234BC".into()).is_err());
+    k.discard_session().unwrap();
+    assert!(k.run_view().is_none());
+    drop(k);
+    assert!(tk.open().run_view().is_none());
+}
+
+#[test]
+fn usb_offers_show_version_and_signer_or_the_refusal_and_import_installs() {
+    let tk = provisioned();
+    let mut k = tk.open();
+    let v2 = tk.pack(2);
+    // An older pack, and a pack signed by an untrusted key.
+    let v1 = tk.pack(1);
+    let stranger = content_pack::generate_keys(content_pack::KeyProtection::Unencrypted).unwrap();
+    let stranger = content_pack::SigningKey::from_text(&stranger.secret_key, None).unwrap();
+    crate::util::build_sample(&stranger, 9, &tk.usb.join("stranger.iopack"));
+    let offers = k.usb_offers().unwrap();
+    let by_name = |n: &str| {
+        offers
+            .iter()
+            .find(|o| o.file_name == n)
+            .unwrap()
+            .status
+            .clone()
+    };
+    match by_name("sample-v2.iopack") {
+        OfferStatus::Ready {
+            version, signer, ..
+        } => {
+            assert_eq!(version, 2);
+            assert_eq!(signer, tk.content_key.key_id().to_string());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(by_name("sample-v1.iopack"), OfferStatus::Refused(r) if r.contains("version 1 is installed"))
+    );
+    let stranger = by_name("stranger.iopack");
+    assert!(
+        matches!(&stranger, OfferStatus::Refused(r) if r.contains("not a trusted key")),
+        "{stranger:?}"
+    );
+    let e = k.import(&v1, &mut |_, _| {}).unwrap_err();
+    assert!(e.to_string().contains("only a newer version"), "{e}");
+    let mut last = (0, 0);
+    let outcome = k.import(&v2, &mut |d, t| last = (d, t)).unwrap();
+    assert_eq!(outcome.to_string(), "Installed programme version 2");
+    assert_eq!(last.0, last.1);
+    assert_eq!(k.programme_version(), Some(2));
+    // Not while a session is running.
+    k.sign_in(PIN).unwrap();
+    let id = k.sessions()[0].id.clone();
+    k.start_session(&id).unwrap();
+    let v3 = tk.pack(3);
+    assert!(matches!(
+        k.import(&v3, &mut |_, _| {}),
+        Err(KioskError::SessionInProgress)
+    ));
+    let audit: Vec<String> = k
+        .audit_lines(50)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.event)
+        .collect();
+    assert!(audit.contains(&"imported".to_string()));
+    assert!(audit.contains(&"import-refused".to_string()));
+}
+
+#[test]
+fn provisioning_refuses_to_overwrite_and_weak_pins() {
+    use kiosk_core::provision::{init_kiosk, set_facilitator_pin};
+    let tk = provisioned();
+    let opts = kiosk_core::InitOptions {
+        site: "S".into(),
+        wing: "W".into(),
+        trusted_keys: tk.open().config().trusted_keys.clone(),
+        idle_minutes: 5,
+        usb_dir: tk.usb.clone(),
+        overwrite: kiosk_core::Overwrite::Refuse,
+    };
+    assert!(matches!(
+        init_kiosk(&tk.dir, &opts, crate::util::t0()),
+        Err(KioskError::AlreadyProvisioned(_))
+    ));
+    for weak in ["0000", "000000", "123456", "987654", "12ab56"] {
+        let e = set_facilitator_pin(&tk.dir, "f2", weak, crate::util::t0()).unwrap_err();
+        assert!(matches!(e, KioskError::WeakPin(_)), "{weak}: {e}");
+    }
+    assert!(matches!(
+        set_facilitator_pin(&tk.dir, "f2", PIN, crate::util::t0()),
+        Err(KioskError::PinInUse)
+    ));
+    assert!(matches!(
+        set_facilitator_pin(&tk.dir, "Jo Bloggs", "583920", crate::util::t0()),
+        Err(KioskError::InvalidSetting(_))
+    ));
+    // Rotating f1's PIN: the old one stops working.
+    let change = set_facilitator_pin(&tk.dir, FACILITATOR, "583920", crate::util::t0()).unwrap();
+    assert_eq!(change, kiosk_core::PinChange::Rotated);
+    let mut k = tk.open();
+    assert!(k.sign_in(PIN).is_err());
+    assert!(k.sign_in("583920").is_ok());
+    // Secrets are private to the kiosk user.
+    use std::os::unix::fs::PermissionsExt;
+    for f in ["secret", "kiosk.key"] {
+        let mode = std::fs::metadata(tk.dir.join(f))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{f}");
+    }
+    let mut forced = opts.clone();
+    forced.overwrite = kiosk_core::Overwrite::Replace;
+    init_kiosk(&tk.dir, &forced, crate::util::t0()).unwrap();
+    assert_eq!(tk.open().programme_version(), None);
+}

@@ -1,0 +1,8 @@
+//! kiosk-core's integration tests, one binary. Each module reads as a
+//! specification of one part of issue 4.
+
+mod crash;
+mod export;
+mod facade;
+mod privacy;
+mod util;
