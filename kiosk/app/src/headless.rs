@@ -53,7 +53,7 @@ fn data_dir(d: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 fn progress_printer(what: &'static str) -> impl FnMut(u64, u64) {
     let mut last = u64::MAX;
     move |done, total| {
-        let pct = if total == 0 { 100 } else { done * 100 / total };
+        let pct = (done * 100).checked_div(total).unwrap_or(100);
         if pct != last {
             last = pct;
             eprint!("\r{what}: {pct}%");

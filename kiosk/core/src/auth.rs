@@ -43,7 +43,7 @@ pub fn check_new_pin(pin: &str) -> Result<(), KioskError> {
             "that PIN is a run of digits (like 123456) and is easy to guess; choose another",
         ));
     }
-    if b.len() % 2 == 0 && b.chunks(2).all(|c| c == &b[..2]) {
+    if b.len().is_multiple_of(2) && b.chunks(2).all(|c| c == &b[..2]) {
         return Err(KioskError::WeakPin(
             "that PIN repeats a pair of digits and is easy to guess; choose another",
         ));

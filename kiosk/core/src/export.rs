@@ -303,7 +303,7 @@ fn write_files(
             out.serialize(&rec).map_err(csv_io)?;
             summary.attendances += 1;
             done += 1;
-            if done % 4096 == 0 {
+            if done.is_multiple_of(4096) {
                 progress(done, total);
             }
         }

@@ -52,7 +52,7 @@ pub enum SimStep {
 
 /// The `n` synthetic prison numbers a seed gives (shape `A1234BC`).
 pub fn synthetic_numbers(seed: u64, n: usize) -> Vec<String> {
-    let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed_0f_1d);
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed_0f1d);
     let letter = |rng: &mut StdRng| char::from(b'A' + rng.gen_range(0..26u8));
     let mut out: Vec<String> = Vec::with_capacity(n);
     while out.len() < n {
