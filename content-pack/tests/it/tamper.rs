@@ -203,6 +203,11 @@ fn an_expired_pack_is_refused_even_with_the_clock_wound_back() {
 
 // ---- hostile archives built here, entry by entry ----
 
+/// What a case expects of the refusal.
+type Expect = fn(&PackError) -> bool;
+/// A change made to the manifest before it is signed.
+type Edit = Box<dyn FnOnce(&mut serde_json::Value)>;
+
 struct Raw {
     name: Vec<u8>,
     kind: EntryType,
@@ -298,7 +303,7 @@ fn each_refused_entry_kind_has_its_own_error_and_writes_nothing() {
     let ok = || file("programme.json", &p);
     let outside = fx.path("escaped");
 
-    let cases: Vec<(&str, Vec<Raw>, fn(&PackError) -> bool)> = vec![
+    let cases: Vec<(&str, Vec<Raw>, Expect)> = vec![
         ("absolute path", vec![ok(), file("/tmp/evil", b"x")], |e| {
             matches!(e, PackError::UnsafePath { .. })
         }),
@@ -401,11 +406,7 @@ fn the_manifest_itself_is_checked_after_its_signature() {
     let p = programme_json();
     let listed: &[(&str, &[u8])] = &[("programme.json", &p)];
     let out = fx.path("m.iopack");
-    let cases: Vec<(
-        &str,
-        Box<dyn FnOnce(&mut serde_json::Value)>,
-        fn(&PackError) -> bool,
-    )> = vec![
+    let cases: Vec<(&str, Edit, Expect)> = vec![
         ("format 2", Box::new(|m| m["format"] = 2.into()), |e| {
             matches!(e, PackError::UnsupportedFormat { found: 2, .. })
         }),
