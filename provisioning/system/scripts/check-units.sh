@@ -4,13 +4,15 @@
 #      command a unit runs exists in the root;
 #   2. `systemd-analyze security --offline` on the two kiosk services: the
 #      linuxkms service must score 1.9 or lower (SAFE), the cage one 4.9 or
-#      lower (OK); both scores are printed.
+#      lower (OK); both scores are printed;
+#   3. the udev rule loads without a complaint (`udevadm test`).
 #
 # ROOT is a scratch root with the .deb installed (install-scratch.sh); without
 # it the units, helpers and stub binaries are laid out from this source tree.
 # Either way the checks run in a temporary copy with the host's standard units
 # (sysinit.target and friends) added, and a stub /usr/bin/cage (cage is only
-# suggested by the package). Needs: systemd (systemd-analyze, v250 or later).
+# suggested by the package). Needs: root, systemd (systemd-analyze, v250 or
+# later) and udev (udevadm).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,4 +58,22 @@ $out"
 }
 score insideout-kiosk.service 19
 score insideout-kiosk-cage.service 49
+
+# The udev rule: udev (v252) has no offline `udevadm verify`, so load it
+# briefly from /run/udev/rules.d with `udevadm test` (which reads every rule
+# file and changes nothing) and fail on any complaint about it.
+if command -v udevadm >/dev/null && [ "$(id -u)" = 0 ]; then
+    rule=/run/udev/rules.d/70-insideout-usb-check-$$.rules
+    mkdir -p /run/udev/rules.d
+    cp "$system/udev/70-insideout-usb.rules" "$rule"
+    log=$(udevadm test /sys/class/mem/null 2>&1 || true)
+    rm -f "$rule"
+    printf '%s\n' "$log" | grep -q "Reading rules file: $rule" || fail "udevadm test did not read the rule"
+    if printf '%s\n' "$log" | grep "$rule" | grep -v "Reading rules file"; then
+        fail "udevadm complains about 70-insideout-usb.rules (above)"
+    fi
+    echo "udev rule 70-insideout-usb.rules: OK"
+else
+    fail "udevadm (package udev) is needed, as root, to check the udev rule"
+fi
 echo "check-units: OK"

@@ -34,7 +34,7 @@ dpkg() {
     out=$(DPKG_ROOT=$root command dpkg --root="$root" --force-script-chrootless --force-depends --log=/dev/null "$@" 2>&1) \
         || { printf '%s\n' "$out" >&2; fail "dpkg $* failed"; }
     printf '%s\n' "$out" | grep -v -e 'dependency problems' -e ' depends on ' -e 'is not installed' -e '^ *$' \
-        -e '^Selecting\|^(Reading\|^Preparing\|^Unpacking\|^Setting up\|^Removing\|^Purging' >&2 || true
+        -e 'not empty so not removed' -e '^Selecting\|^(Reading\|^Preparing\|^Unpacking\|^Setting up\|^Removing\|^Purging' >&2 || true
 }
 dpkg --install "$kiosk_deb" "$provision_deb"
 
