@@ -89,6 +89,9 @@ pub enum KioskError {
         "no USB stick found at {0}: insert the stick and wait for it to appear, then try again"
     )]
     NoUsb(PathBuf),
+    /// The demo kiosk could not be prepared.
+    #[error("could not prepare the demo ({0}); check the sample programme builds with `insideout-provision pack build`")]
+    Demo(String),
     /// The export could not be written; nothing was lost.
     #[error("the export could not be written to {path} ({cause}); nothing was lost and the rows are still waiting: free some space or use another stick, then export again")]
     ExportWrite {

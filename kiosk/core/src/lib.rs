@@ -13,7 +13,7 @@
 //!   [`db::Db`], [`runner::MemoryRunStore`] in tests).
 //! - [`Clock`]: the time, so tests and the simulator control it.
 //! - [`Pseudonymiser`]: prison number → HMAC-SHA256 pseudonym, at once.
-//! - [`provision`]: `kiosk init` and `add-facilitator`; `demo`: a throw-away
+//! - [`provision`]: `kiosk init` and `add-facilitator`; [`demo`]: a throw-away
 //!   kiosk with the sample programme.
 //!
 //! ## How the UI uses this
@@ -80,6 +80,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod export;
 pub mod kiosk;

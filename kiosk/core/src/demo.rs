@@ -1,0 +1,167 @@
+//! `insideout-kiosk --demo`: a throw-away kiosk with the sample programme.
+//!
+//! [`Demo::create`] makes a temporary data folder, writes the sample
+//! programme's source (embedded at build time from `content-pack/sample/`)
+//! to a temporary folder, builds and signs it with a throw-away key through
+//! the normal `load_source` + `build_pack` path, provisions the kiosk to
+//! trust that key, imports the pack through the normal import path, adds a
+//! demo facilitator with [`DEMO_PIN`], runs a few past sessions so export has
+//! rows waiting, and puts version 2 of the pack in the demo USB folder so the
+//! import screen has something to offer. Everything is deleted when the
+//! [`Demo`] is dropped.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::Utc;
+use content_pack::{
+    build_pack, generate_keys, load_source, BuildOptions, KeyProtection, PackInput, SigningKey,
+};
+
+use crate::clock::{Clock, FakeClock};
+use crate::config::DEFAULT_IDLE_MINUTES;
+use crate::error::KioskError;
+use crate::kiosk::Kiosk;
+use crate::provision::{init_kiosk, set_facilitator_pin, InitOptions, Overwrite};
+use crate::simulate::{simulate, SimulateOptions};
+
+include!(concat!(env!("OUT_DIR"), "/sample_files.rs"));
+
+/// The demo facilitator's PIN, shown on the demo's sign-in screen.
+pub const DEMO_PIN: &str = "246810";
+/// The demo facilitator's id.
+pub const DEMO_FACILITATOR: &str = "demo";
+
+/// A throw-away kiosk; its folders are deleted on drop.
+pub struct Demo {
+    tmp: tempfile::TempDir,
+}
+
+fn demo_err(what: &str) -> impl FnOnce(String) -> KioskError + '_ {
+    move |e| KioskError::Demo(format!("{what}: {e}"))
+}
+
+impl Demo {
+    /// Makes the demo kiosk (a second or two: it builds and installs a pack).
+    pub fn create() -> Result<Demo, KioskError> {
+        let tmp = tempfile::Builder::new()
+            .prefix("insideout-demo-")
+            .tempdir()
+            .map_err(KioskError::io(std::env::temp_dir()))?;
+        let demo = Demo { tmp };
+        let source = demo.root().join("sample-source");
+        write_sample(&source)?;
+        let keys = generate_keys(KeyProtection::Unencrypted)?;
+        let key = SigningKey::from_text(&keys.secret_key, None)?;
+        let usb = demo.usb_dir();
+        std::fs::create_dir_all(&usb).map_err(KioskError::io(&usb))?;
+        let now = Utc::now();
+        let opts = InitOptions {
+            site: "Demo prison".into(),
+            wing: "Demo wing".into(),
+            trusted_keys: vec![keys.public_key.clone()],
+            idle_minutes: DEFAULT_IDLE_MINUTES,
+            usb_dir: usb.clone(),
+            overwrite: Overwrite::Refuse,
+        };
+        init_kiosk(&demo.data_dir(), &opts, now)?;
+        set_facilitator_pin(&demo.data_dir(), DEMO_FACILITATOR, DEMO_PIN, now)?;
+        let v1 = demo.root().join("sample-v1.iopack");
+        build(&source, &key, 1, &v1)?;
+        build(&source, &key, 2, &usb.join("insideout-sample-v2.iopack"))?;
+        let clock = Arc::new(FakeClock::new(now));
+        let mut kiosk = Kiosk::open(&demo.data_dir(), clock.clone())?;
+        kiosk.import(&v1, &mut |_, _| {})?;
+        let opts = SimulateOptions {
+            sessions: 3,
+            group_size: 8,
+            seed: 1,
+        };
+        simulate(&mut kiosk, &clock, opts, &mut |_| {})?;
+        kiosk.sign_out()?;
+        Ok(demo)
+    }
+
+    fn root(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// The demo's data folder.
+    pub fn data_dir(&self) -> PathBuf {
+        self.root().join("data")
+    }
+
+    /// The demo's USB folder (holds version 2 of the sample pack).
+    pub fn usb_dir(&self) -> PathBuf {
+        self.root().join("usb")
+    }
+
+    /// Opens the demo kiosk.
+    pub fn open(&self, clock: Arc<dyn Clock>) -> Result<Kiosk, KioskError> {
+        Kiosk::open(&self.data_dir(), clock)
+    }
+}
+
+/// Writes the embedded sample source into `dir`.
+fn write_sample(dir: &Path) -> Result<(), KioskError> {
+    for (rel, bytes) in SAMPLE_FILES {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(KioskError::io(parent))?;
+        }
+        std::fs::write(&path, bytes).map_err(KioskError::io(&path))?;
+    }
+    Ok(())
+}
+
+fn build(source: &Path, key: &SigningKey, version: u64, out: &Path) -> Result<(), KioskError> {
+    let src = load_source(source).map_err(|e| demo_err("the sample programme")(e.to_string()))?;
+    let media: Vec<_> = src
+        .media
+        .iter()
+        .map(|m| (m.pack_path.clone(), m.file.clone()))
+        .collect();
+    let input = PackInput {
+        pack_id: &src.pack_id,
+        approval: &src.approval,
+        programme: &src.programme,
+        media: &media,
+    };
+    let opts = BuildOptions {
+        version,
+        created: Utc::now() - chrono::Duration::minutes(1),
+        expires: None,
+    };
+    build_pack(&input, &opts, key, out, &mut |_, _| {})
+        .map_err(|e| demo_err("building the sample pack")(e.to_string()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SystemClock;
+
+    #[test]
+    fn the_demo_has_the_sample_programme_a_pin_and_an_offer() {
+        assert!(SAMPLE_FILES.iter().any(|(p, _)| *p == "pack.toml"));
+        let demo = Demo::create().unwrap();
+        let mut k = demo.open(Arc::new(SystemClock)).unwrap();
+        assert_eq!(k.programme_version(), Some(1));
+        assert!(k.sessions().len() >= 3);
+        assert_eq!(k.export_backlog().unwrap().sessions, 3);
+        let offers = k.usb_offers().unwrap();
+        assert!(matches!(
+            offers[0].status,
+            crate::OfferStatus::Ready { version: 2, .. }
+        ));
+        assert_eq!(
+            k.sign_in(DEMO_PIN).unwrap().facilitator_id,
+            DEMO_FACILITATOR
+        );
+        let dir = demo.data_dir();
+        drop(k);
+        drop(demo);
+        assert!(!dir.exists());
+    }
+}
