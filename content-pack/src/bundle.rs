@@ -393,7 +393,7 @@ fn sync_dir(dir: &Path) -> Result<(), BundleError> {
 #[derive(Debug)]
 pub struct VerifiedBundle {
     manifest: ExportManifest,
-    signer: KeyId,
+    signer: Option<KeyId>,
     files: BTreeMap<String, Vec<u8>>,
 }
 
@@ -402,8 +402,8 @@ impl VerifiedBundle {
     pub fn manifest(&self) -> &ExportManifest {
         &self.manifest
     }
-    /// The key that signed it.
-    pub fn signer(&self) -> KeyId {
+    /// The key whose signature was checked (`None` if only the files were).
+    pub fn signer(&self) -> Option<KeyId> {
         self.signer
     }
     /// The checked bytes of one of [`BUNDLE_FILES`].
@@ -442,37 +442,59 @@ fn canonical_untrusted_comment(id: KeyId) -> String {
     format!("untrusted comment: signature from InsideOut key {id}")
 }
 
+/// How much of a bundle [`open_bundle`] checks.
+#[derive(Clone, Copy)]
+pub enum BundleTrust<'a> {
+    /// The signature by one of these kiosk keys, then every file.
+    SignedBy(&'a TrustedKeys),
+    /// Only that the files match the manifest (when the kiosk's public key
+    /// is not at hand): proves the bundle is intact, not who made it.
+    FilesOnly,
+}
+
 /// Checks a bundle: signature by one of `keys` over the exact manifest bytes,
 /// the manifest's kind and format, exactly the listed files in the folder,
 /// and each file's size and SHA-256.
 pub fn verify_bundle(dir: &Path, keys: &TrustedKeys) -> Result<VerifiedBundle, BundleError> {
+    open_bundle(dir, BundleTrust::SignedBy(keys))
+}
+
+/// Opens a bundle, checking as much as `trust` says.
+pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<VerifiedBundle, BundleError> {
     let sig_bytes = read_limited(&dir.join(SIGNATURE_NAME), MAX_HEADER_BYTES)?;
     let manifest_bytes = read_limited(&dir.join(MANIFEST_NAME), MAX_HEADER_BYTES)?;
     let sig = std::str::from_utf8(&sig_bytes).map_err(|_| BundleError::SignatureMalformed)?;
-    let signer = keys.verify(&manifest_bytes, sig).map_err(|p| match p {
-        SignatureProblem::Malformed => BundleError::SignatureMalformed,
-        SignatureProblem::UntrustedKey(signer) => BundleError::WrongKey {
-            signer,
-            expected: keys
-                .ids()
-                .iter()
-                .map(|k| k.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        },
-        SignatureProblem::Invalid(_) => BundleError::SignatureInvalid,
-    })?;
-    // The untrusted comment and line endings are not covered by minisign's
-    // signature; require the exact form we write, so no byte can change.
     let lines: Vec<&str> = sig.split('\n').collect();
-    if lines.len() != 5
-        || lines[0] != canonical_untrusted_comment(signer)
-        || !lines[2].starts_with("trusted comment: ")
-        || !lines[4].is_empty()
-        || lines.iter().any(|l| l.contains('\r') || l.ends_with(' '))
-    {
-        return Err(BundleError::SignatureMalformed);
-    }
+    let signer = match trust {
+        BundleTrust::FilesOnly => None,
+        BundleTrust::SignedBy(keys) => {
+            let signer = keys.verify(&manifest_bytes, sig).map_err(|p| match p {
+                SignatureProblem::Malformed => BundleError::SignatureMalformed,
+                SignatureProblem::UntrustedKey(signer) => BundleError::WrongKey {
+                    signer,
+                    expected: keys
+                        .ids()
+                        .iter()
+                        .map(|k| k.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                },
+                SignatureProblem::Invalid(_) => BundleError::SignatureInvalid,
+            })?;
+            // The untrusted comment and line endings are not covered by
+            // minisign's signature; require the exact form we write, so no
+            // byte can change.
+            if lines.len() != 5
+                || lines[0] != canonical_untrusted_comment(signer)
+                || !lines[2].starts_with("trusted comment: ")
+                || !lines[4].is_empty()
+                || lines.iter().any(|l| l.contains('\r') || l.ends_with(' '))
+            {
+                return Err(BundleError::SignatureMalformed);
+            }
+            Some(signer)
+        }
+    };
     let manifest: ExportManifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|e| BundleError::ManifestInvalid(e.to_string()))?;
     if manifest.format != EXPORT_FORMAT || manifest.kind != EXPORT_KIND {
@@ -481,13 +503,15 @@ pub fn verify_bundle(dir: &Path, keys: &TrustedKeys) -> Result<VerifiedBundle, B
             manifest.format, manifest.kind
         )));
     }
-    if manifest.kiosk_key_id != signer.to_string() {
-        return Err(BundleError::ManifestInvalid(
-            "the manifest names another key than the one that signed it".into(),
-        ));
-    }
-    if lines[2] != format!("trusted comment: {}", trusted_comment(&manifest)) {
-        return Err(BundleError::SignatureMalformed);
+    if let Some(signer) = signer {
+        if manifest.kiosk_key_id != signer.to_string() {
+            return Err(BundleError::ManifestInvalid(
+                "the manifest names another key than the one that signed it".into(),
+            ));
+        }
+        if lines[2] != format!("trusted comment: {}", trusted_comment(&manifest)) {
+            return Err(BundleError::SignatureMalformed);
+        }
     }
     let listed: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
     for name in BUNDLE_FILES {

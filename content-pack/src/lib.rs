@@ -34,8 +34,8 @@ pub mod store;
 pub use archive::{Limits, UntrustedInspection, UnverifiedPack, VerifiedPack};
 pub use builder::{build_pack, build_pack_from_source, BuildError, BuildOptions, PackInput};
 pub use bundle::{
-    bundle_dir_name, verify_bundle, AttendanceRecord, BundleError, BundleWriter, ExportManifest,
-    ExportSummary, SessionRecord, VerifiedBundle,
+    bundle_dir_name, open_bundle, verify_bundle, AttendanceRecord, BundleError, BundleTrust,
+    BundleWriter, ExportManifest, ExportSummary, SessionRecord, VerifiedBundle,
 };
 pub use error::{KeyError, PackError, ProgrammeError};
 pub use keys::{

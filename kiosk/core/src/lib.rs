@@ -86,6 +86,7 @@ pub mod export;
 pub mod kiosk;
 pub mod provision;
 pub mod pseudonym;
+pub mod report;
 pub mod runner;
 pub mod simulate;
 pub mod usb;
