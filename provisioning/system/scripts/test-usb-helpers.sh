@@ -109,6 +109,17 @@ has_options "$work/usb" ro nosuid nodev noexec || fail "the stick was not put ba
 [ ! -e "$work/run/export-ready" ] && [ ! -e "$work/run/export-done" ] || fail "hand-shake files left behind"
 pass "after the export: unmounted, back read-only, file on the stick, hand-shake cleared"
 
+# The kiosk goes away mid-export (restart: its RuntimeDirectory is removed).
+touch "$work/run/export-request"
+"$libexec/usb-export" 2>>"$work/export.log" &
+helper=$!
+wait_for 10 test -e "$work/run/export-ready" || fail "no export-ready; log: $(cat "$work/export.log")"
+rm -f "$work/run/export-request" "$work/run/export-ready"
+wait "$helper" || fail "usb-export failed; log: $(cat "$work/export.log")"
+! mountpoint -q "$work/export" || fail "the export mount outlived the kiosk"
+has_options "$work/usb" ro nosuid nodev noexec || fail "the stick was not put back read-only"
+pass "kiosk gone mid-export: unmounted and back read-only"
+
 "$libexec/usb-mount" release "$fat"
 touch "$work/run/export-request"
 "$libexec/usb-export" 2>/dev/null
