@@ -1,1 +1,186 @@
-//! Screenshots (filled in next).
+//! Every screen rendered headlessly (the testing backend with Slint's
+//! software renderer) at 1920×1080 and 1280×800. With `UPDATE_SCREENSHOTS=1`
+//! the PNGs are written to `docs/screenshots/`; without it they are rendered
+//! and checked for content only, so a screen that cannot render still fails.
+
+use std::path::{Path, PathBuf};
+
+use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+use kiosk::ui::{AppWindow, SignInAdapter, TransferAdapter};
+use slint::ComponentHandle;
+
+use crate::util::*;
+
+const SIZES: [(u32, u32); 2] = [(1920, 1080), (1280, 800)];
+
+fn out_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
+}
+
+fn snap(window: &AppWindow, name: &str) {
+    let update = std::env::var_os("UPDATE_SCREENSHOTS").is_some_and(|v| v == "1");
+    for (w, h) in SIZES {
+        window.window().set_size(slint::PhysicalSize::new(w, h));
+        settle();
+        let shot = window
+            .window()
+            .take_snapshot()
+            .expect("the software renderer draws");
+        assert_eq!((shot.width(), shot.height()), (w, h), "{name}");
+        let pixels = shot.as_bytes();
+        let distinct = pixels
+            .chunks(4)
+            .step_by(97)
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        assert!(distinct > 4, "{name} at {w}x{h} looks blank");
+        if update {
+            let dir = out_dir().join(format!("{w}x{h}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = std::fs::File::create(dir.join(format!("{name}.png"))).unwrap();
+            let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+            encoder.set_color(png::ColorType::Rgba);
+            encoder.set_depth(png::BitDepth::Eight);
+            encoder.set_compression(png::Compression::High);
+            let mut writer = encoder.write_header().unwrap();
+            writer.write_image_data(pixels).unwrap();
+        }
+    }
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    settle();
+}
+
+#[test]
+fn every_screen_renders_at_both_sizes() {
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    })))
+    .unwrap();
+    let fixture = Fixture::new();
+    let options = kiosk::Options {
+        demo_pin: Some(PIN.into()),
+    };
+    let (window, controller) = kiosk::init(fixture.open(), options).unwrap();
+    window.show().unwrap();
+    settle();
+
+    tap_keys(&window, "Digit", "2749");
+    snap(&window, "01-sign-in");
+    press(&window, "Clear all");
+
+    sign_in(&window, PIN);
+    snap(&window, "02-home");
+
+    press(&window, "Start a session");
+    snap(&window, "03-choose-session");
+
+    let session = {
+        let kiosk = controller.kiosk();
+        let p = kiosk.programme().unwrap();
+        p.sessions
+            .iter()
+            .find(|s| s.tool_ids().contains(&"cost-benefit"))
+            .unwrap_or(&p.sessions[0])
+            .clone()
+    };
+    press(
+        &window,
+        &format!("Session {}: {}", session.number, session.title),
+    );
+    fixture
+        .clock
+        .advance(chrono::Duration::seconds(4 * 60 + 12));
+    i_slint_backend_testing::mock_elapsed_time(kiosk::controller::TICK);
+    snap(&window, "04-run-welcome");
+
+    press(&window, "Next phase");
+    press(&window, "Attendance");
+    for n in 1..=7 {
+        tap_keys(&window, "Key", &format!("A{:04}BC", 2000 + n));
+        press(&window, "Add participant");
+    }
+    press(&window, "Participant 3 left early");
+    tap_keys(&window, "Key", "A12");
+    snap(&window, "05-attendance");
+    press(&window, "Clear all");
+    press(&window, "Attendance done");
+
+    let main_work = session
+        .phases
+        .iter()
+        .position(|p| !p.tools.is_empty())
+        .unwrap();
+    while window.global::<kiosk::ui::RunAdapter>().get_phase_index() < main_work as i32 {
+        press(&window, "Next phase");
+    }
+    press(&window, "Plain language");
+    snap(&window, "06-run-main-work-plain");
+    press(&window, "Plain language");
+    press(&window, "Show or hide the facilitator notes");
+    snap(&window, "07-run-notes-hidden");
+    press(&window, "Show or hide the facilitator notes");
+
+    press(&window, "Open the tool");
+    {
+        let tool = window.global::<kiosk::ui::ToolAdapter>();
+        let boxes = tool.get_boxes();
+        let examples = ["Feels good right now", "Money, family, time inside"];
+        for (i, text) in examples.iter().enumerate() {
+            if let Some(mut row) = slint::Model::row_data(&boxes, i) {
+                row.text = (*text).into();
+                slint::Model::set_row_data(&boxes, i, row);
+            }
+        }
+    }
+    snap(&window, "08-tool");
+    press(&window, "Close the tool");
+
+    while window.global::<kiosk::ui::RunAdapter>().get_is_last() == false {
+        press(&window, "Next phase");
+    }
+    snap(&window, "09-run-check-out");
+    press(&window, "Finish the session");
+    snap(&window, "10-finish");
+    press(&window, "Finish and record");
+    snap(&window, "11-finished");
+
+    press(&window, "Home");
+    let transfer = window.global::<TransferAdapter>();
+    transfer.set_title("Exporting attendance".into());
+    transfer.set_stage("Writing and signing the export…".into());
+    transfer.set_busy(true);
+    transfer.set_progress(0.62);
+    window
+        .global::<kiosk::ui::AppAdapter>()
+        .set_screen(kiosk::ui::Screen::Transfer);
+    snap(&window, "12-export-progress");
+    transfer.set_busy(false);
+    transfer.set_progress(1.0);
+    transfer.set_result_ok(true);
+    transfer.set_result("Exported 1 sessions and 7 attendances to /media/insideout-usb/insideout-export-hmp-example-b-wing-20261122T0930Z.".into());
+    snap(&window, "13-export-done");
+    transfer.set_title("Importing a content update".into());
+    transfer.set_result_ok(false);
+    transfer.set_result("The pack's version (1) is not above the installed version (1). Ask the content team for the newest pack.".into());
+    snap(&window, "14-import-refused");
+
+    // The idle lock, and the lockout message.
+    window
+        .global::<kiosk::ui::AppAdapter>()
+        .set_screen(kiosk::ui::Screen::Home);
+    controller.kiosk().lock().unwrap();
+    controller.lock_screen();
+    snap(&window, "15-locked");
+    for _ in 0..5 {
+        sign_in(&window, "111222");
+    }
+    assert!(window
+        .global::<SignInAdapter>()
+        .get_message()
+        .contains("locked"));
+    snap(&window, "16-sign-in-locked-out");
+}
