@@ -231,3 +231,74 @@ fn a_read_only_folder_gives_a_clear_error_and_loses_nothing() {
     assert_eq!((s, a), (3, 15));
     drop(mount);
 }
+
+#[test]
+fn the_export_format_changes_only_on_purpose() {
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let id = k.sessions()[0].id.clone();
+    k.start_session(&id).unwrap();
+    let (run, _, _) = k.run_position().unwrap();
+    tk.clock.advance(chrono::Duration::minutes(5));
+    k.next_phase().unwrap();
+    k.add_participant("A1234BC".into()).unwrap();
+    k.add_anonymous().unwrap();
+    k.set_left_early(1, true).unwrap();
+    while k.run_view().unwrap().can_go_next {
+        tk.clock.advance(chrono::Duration::minutes(15));
+        let v = k.next_phase().unwrap();
+        for t in &v.phase.tools {
+            k.use_tool(t).unwrap();
+        }
+    }
+    tk.clock.advance(chrono::Duration::minutes(10));
+    k.finish_session().unwrap();
+    let (folder, _, _) = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
+    let pseudonym = kiosk_core::Pseudonymiser::load(&tk.dir.join("secret"))
+        .unwrap()
+        .pseudonymise("A1234BC".into())
+        .unwrap()
+        .to_string();
+    let key = tk.content_key.key_id().to_string();
+    let kiosk_key = verify_bundle(&folder, &kiosk_keys(&tk))
+        .unwrap()
+        .manifest()
+        .kiosk_key_id
+        .clone();
+    let read = |f: &str| {
+        std::fs::read_to_string(folder.join(f))
+            .unwrap()
+            .replace(&run, "<run>")
+            .replace(&pseudonym, "<pseudonym>")
+            .replace(&kiosk_key, "<kiosk-key>")
+            .replace(&key, "<content-key>")
+    };
+    expect_test::expect![[r#"
+        run_id,date,site,wing,session_id,participant,left_early
+        <run>,2026-11-02,HMP Example,B,s01-welcome-to-insideout,<pseudonym>,false
+        <run>,2026-11-02,HMP Example,B,s01-welcome-to-insideout,,true
+    "#]]
+    .assert_eq(&read("attendance.csv"));
+    expect_test::expect![[r#"
+        run_id,site,wing,session_id,session_number,pack_version,facilitator_id,started,ended,planned_minutes,elapsed_minutes,phases_completed,phase_count,tools_used,attended,anonymous,left_early
+        <run>,HMP Example,B,s01-welcome-to-insideout,1,1,f1,2026-11-02T09:00:00Z,2026-11-02T10:00:00Z,90,60,5,5,brainstorming,2,1,1
+    "#]].assert_eq(&read("sessions.csv"));
+    expect_test::expect![[r#"
+        {
+          "site": "HMP Example",
+          "wing": "B",
+          "kiosk_key_id": "<kiosk-key>",
+          "created": "2026-11-02T10:00:00Z",
+          "scope": "new",
+          "sessions": 1,
+          "attendances": 2,
+          "first_started": "2026-11-02T09:00:00Z",
+          "last_ended": "2026-11-02T10:00:00Z"
+        }
+    "#]]
+    .assert_eq(&read("summary.json"));
+    assert_eq!(
+        folder.file_name().unwrap().to_string_lossy(),
+        "insideout-export_HMP-Example_B_20261102-100000Z"
+    );
+}

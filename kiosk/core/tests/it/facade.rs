@@ -342,3 +342,10 @@ fn provisioning_refuses_to_overwrite_and_weak_pins() {
     init_kiosk(&tk.dir, &forced, crate::util::t0()).unwrap();
     assert_eq!(tk.open().programme_version(), None);
 }
+
+/// The UI may move the kiosk to a worker thread for a long import or export.
+#[test]
+fn the_kiosk_can_move_to_another_thread() {
+    fn send<T: Send>() {}
+    send::<kiosk_core::Kiosk>();
+}
