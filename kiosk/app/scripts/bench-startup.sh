@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Measures the kiosk's start in release: time from process start to its first
+# frame, and peak RSS (VmHWM) after signing in, on a kiosk with the sample
+# programme installed and 10,000 past sessions (groups of 10) in its
+# database. Goals: first frame <= 60 ms, peak RSS <= 30 MB.
+#
+# A measurement, not a test: it prints the numbers (median and worst of
+# RUNS runs) and exits 0 whatever they are.
+# Needs (Debian): xvfb matchbox-window-manager xdotool python3 fonts-dejavu-core.
+# Usage: kiosk/app/scripts/bench-startup.sh   (RUNS=5 SESSIONS=10000 by default)
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+runs="${RUNS:-5}"
+sessions="${SESSIONS:-10000}"
+size="${SIZE:-1920x1080}"
+display_num="${XVFB_DISPLAY:-:92}"
+
+(cd "$root" && cargo build --release -q -p kiosk -p provisioning)
+kiosk="$root/target/release/insideout-kiosk"
+provision="$root/target/release/insideout-provision"
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+pin=274913
+echo "setting up a kiosk with the sample programme and $sessions past sessions…"
+"$provision" keygen --unencrypted --secret-key "$work/content.key" --public-key "$work/content.pub" >/dev/null
+"$provision" pack build "$root/content-pack/sample" --version 1 --secret-key "$work/content.key" --out "$work/sample.iopack" >/dev/null
+"$provision" kiosk init --data-dir "$work/data" --site "HMP Bench" --wing "A wing" --trusted-key "$work/content.pub" >/dev/null
+echo "$pin" | "$provision" kiosk add-facilitator --data-dir "$work/data" --id bench >/dev/null
+"$kiosk" import "$work/sample.iopack" --data-dir "$work/data" >/dev/null
+start=$(date +%s)
+"$kiosk" simulate --data-dir "$work/data" --sessions "$sessions" --group-size 10 >/dev/null
+echo "  simulate took $(( $(date +%s) - start )) s; database $(du -h "$work/data/kiosk.db" | cut -f1)"
+
+export DISPLAY="$display_num"
+Xvfb "$DISPLAY" -br -screen 0 "${size}x24" -nolisten tcp >"$work/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do xprop -root >/dev/null 2>&1 && break; sleep 0.1; done
+matchbox-window-manager -use_titlebar no >"$work/wm.log" 2>&1 &
+pids+=($!)
+sleep 0.5
+
+# One warm-up run (page cache), then the measured ones.
+python3 "$here/first-frame.py" -- "$kiosk" --data-dir "$work/data" >/dev/null
+frames=(); rss=()
+for i in $(seq "$runs"); do
+  out="$(python3 "$here/first-frame.py" --pin "$pin" -- "$kiosk" --data-dir "$work/data")"
+  frames+=("$(sed -n 's/^first_frame_ms=//p' <<<"$out")")
+  rss+=("$(sed -n 's/^peak_rss_kib=//p' <<<"$out")")
+  echo "  run $i: first frame ${frames[-1]} ms, peak RSS $(( ${rss[-1]} / 1024 )) MiB"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+worst() { printf '%s\n' "$@" | sort -g | tail -n1; }
+echo "first frame: median $(median "${frames[@]}") ms, worst $(worst "${frames[@]}") ms (goal <= 60 ms)"
+echo "peak RSS:    median $(( $(median "${rss[@]}") / 1024 )) MiB, worst $(( $(worst "${rss[@]}") / 1024 )) MiB (goal <= 30 MB)"
