@@ -1,0 +1,153 @@
+//! A stand-in for insideout-kiosk that runs under the real
+//! insideout-kiosk.service in a booted container (test-in-container.sh) and
+//! reports, one `PROBE PASS|FAIL name: detail` line each, on the sandbox the
+//! unit gives it. It speaks sd_notify with exactly the code proposed for the
+//! kiosk app (`notify`, `watchdog_interval` below), so the service only
+//! becomes active, and survives its watchdog, if that code works under the
+//! unit's seccomp filter and address-family restrictions.
+//!
+//! `kiosk-probe hang` stops the watchdog pings after three, to see systemd
+//! kill and restart it. Built with plain `rustc` (no dependencies).
+
+use std::fs;
+use std::os::unix::net::UnixDatagram;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Sends `state` ("READY=1", "WATCHDOG=1", …) to systemd, if it is listening.
+fn notify(state: &str) -> std::io::Result<()> {
+    let Some(path) = std::env::var_os("NOTIFY_SOCKET") else {
+        return Ok(());
+    };
+    let socket = UnixDatagram::unbound()?;
+    match path.as_encoded_bytes().strip_prefix(b"@") {
+        Some(name) => {
+            use std::os::linux::net::SocketAddrExt;
+            let addr = std::os::unix::net::SocketAddr::from_abstract_name(name)?;
+            socket.send_to_addr(state.as_bytes(), &addr)?;
+        }
+        None => {
+            socket.send_to(state.as_bytes(), &path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Half of `$WATCHDOG_USEC`, or `None` when systemd wants no pings.
+fn watchdog_interval() -> Option<Duration> {
+    let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok()?;
+    (usec > 0).then(|| Duration::from_micros(usec / 2))
+}
+
+fn check(name: &str, ok: bool, detail: impl std::fmt::Debug) {
+    println!(
+        "PROBE {} {name}: {detail:?}",
+        if ok { "PASS" } else { "FAIL" }
+    );
+}
+
+fn wait_for(path: &Path, seconds: u64) -> bool {
+    let end = Instant::now() + Duration::from_secs(seconds);
+    while Instant::now() < end {
+        if path.exists() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
+
+extern "C" {
+    fn getuid() -> u32;
+}
+
+fn main() {
+    let hang = std::env::args().nth(1).as_deref() == Some("hang");
+
+    let uid = unsafe { getuid() };
+    check("runs as an unprivileged user", uid != 0, uid);
+    let r = std::net::UdpSocket::bind("127.0.0.1:0");
+    check("no AF_INET socket", r.is_err(), r.map(|_| ()));
+    let r = std::net::TcpStream::connect("[::1]:9");
+    check("no AF_INET6 socket", r.is_err(), r.map(|_| ()));
+    let r = fs::write("/etc/kiosk-probe", b"x");
+    check("/etc read-only", r.is_err(), r);
+    let r = fs::write("/usr/kiosk-probe", b"x");
+    check("/usr read-only", r.is_err(), r);
+    let r = fs::write("/var/lib/insideout-kiosk/kiosk-probe", b"x");
+    check("data folder writable", r.is_ok(), r);
+    let r = fs::read_dir("/root").map(|d| d.count());
+    check("/root hidden", !matches!(r, Ok(n) if n > 0), r);
+    let r = fs::read_dir("/proc").map(|d| {
+        d.filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().parse::<u32>().is_ok())
+        })
+        .count()
+    });
+    check("other processes hidden", matches!(r, Ok(n) if n <= 2), r);
+    let interval = watchdog_interval();
+    check("watchdog requested", interval.is_some(), interval);
+    let r = notify("READY=1");
+    check("READY=1 sent", r.is_ok(), r);
+
+    let pinger = std::thread::spawn(move || {
+        let mut pings = 0u32;
+        loop {
+            std::thread::sleep(interval.unwrap_or(Duration::from_secs(1)));
+            if hang && pings >= 3 {
+                continue;
+            }
+            match notify("WATCHDOG=1") {
+                Ok(()) => pings += 1,
+                Err(e) => println!("PROBE FAIL WATCHDOG=1: {e}"),
+            }
+            if pings == 3 {
+                println!("PROBE INFO 3 watchdog pings sent");
+            }
+        }
+    });
+    if hang {
+        let _ = pinger.join();
+        return;
+    }
+
+    // Mounts made on the host after the kiosk started must show through its
+    // sandbox: the import mount read-only, the export mount writable.
+    let seen = wait_for(Path::new("/media/insideout-usb/host-marker"), 30);
+    check("import mount from the host visible", seen, ());
+    let r = fs::write("/media/insideout-usb/from-kiosk", b"x");
+    check("import mount read-only", r.is_err(), r);
+    let seen = wait_for(Path::new("/media/insideout-export/host-marker"), 30);
+    check("export mount from the host visible", seen, ());
+    let r = fs::write("/media/insideout-export/from-kiosk", b"x");
+    check("export mount writable", r.is_ok(), r);
+
+    // The export hand-shake with insideout-usb-export.path/.service (no stick
+    // is mounted at the import folder now, so the helper must refuse).
+    let run = Path::new("/run/insideout-kiosk");
+    let r = fs::write(run.join("export-request"), b"");
+    check("export request written", r.is_ok(), r);
+    let failed = wait_for(&run.join("export-failed"), 20);
+    let text = fs::read_to_string(run.join("export-failed")).unwrap_or_default();
+    check(
+        "export helper answered",
+        failed && text.starts_with("No USB stick found"),
+        text.trim(),
+    );
+    let gone = wait_until_gone(&run.join("export-request"), 10);
+    check("export request cleared", gone, ());
+    println!("PROBE DONE");
+    let _ = pinger.join();
+}
+
+fn wait_until_gone(path: &Path, seconds: u64) -> bool {
+    let end = Instant::now() + Duration::from_secs(seconds);
+    while Instant::now() < end {
+        if !path.exists() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
