@@ -43,6 +43,16 @@ pub const ATTENDANCE_FILE: &str = "attendance.csv";
 pub const SESSIONS_FILE: &str = "sessions.csv";
 /// Summary.
 pub const SUMMARY_FILE: &str = "summary.json";
+/// The columns of `attendance.csv`, in the order of [`AttendanceRecord`]'s fields.
+pub const ATTENDANCE_COLUMNS: [&str; 7] = [
+    "run_id",
+    "date",
+    "site",
+    "wing",
+    "session_id",
+    "participant",
+    "left_early",
+];
 /// The files every bundle holds besides the manifest and signature.
 pub const BUNDLE_FILES: [&str; 3] = [ATTENDANCE_FILE, SESSIONS_FILE, SUMMARY_FILE];
 /// Largest manifest or signature read before verification.
@@ -545,4 +555,33 @@ pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<VerifiedBundle,
         signer,
         files,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attendance_columns_match_the_record_type() {
+        // serde_json keeps field order, as the csv crate does for headers.
+        let rec = AttendanceRecord {
+            run_id: String::new(),
+            date: String::new(),
+            site: String::new(),
+            wing: String::new(),
+            session_id: String::new(),
+            participant: String::new(),
+            left_early: false,
+        };
+        let v = serde_json::to_value(&rec).unwrap();
+        let json = serde_json::to_string(&v).unwrap();
+        let text = serde_json::to_string(&rec).unwrap();
+        assert_eq!(v.as_object().unwrap().len(), ATTENDANCE_COLUMNS.len());
+        let mut at = 0;
+        for col in ATTENDANCE_COLUMNS {
+            let pos = text[at..].find(&format!("\"{col}\"")).map(|p| p + at);
+            assert!(pos.is_some(), "{col} out of order in {text} ({json})");
+            at = pos.unwrap_or(at);
+        }
+    }
 }

@@ -347,8 +347,9 @@ impl Db {
     /// Finished sessions and their attendances after `after` (an export_seq).
     pub(crate) fn waiting(&self, after: i64) -> Result<(u64, u64), KioskError> {
         Ok(self.conn.query_row(
-            "SELECT COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM attendances a WHERE a.run_id = r.id)), 0)
-             FROM runs r WHERE r.export_seq > ?1",
+            "SELECT (SELECT COUNT(*) FROM runs WHERE export_seq > ?1),
+                    (SELECT COUNT(*) FROM attendances a JOIN runs r ON a.run_id = r.id
+                     WHERE r.export_seq > ?1)",
             [after],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?)
