@@ -5,9 +5,9 @@
 //! staff would chain them (keys → pack → kiosk → import → sessions → export →
 //! verify), each one inside a fresh network namespace (`unshare --net`, which
 //! has no usable interface) and under `strace -f -e trace=network`. Each must
-//! succeed, and
-//! the trace must show no socket call of any kind — not AF_INET, not AF_INET6,
-//! not even AF_UNIX (the headless commands need no notify socket or display).
+//! succeed, and the trace must show no socket call of any kind — not AF_INET,
+//! not AF_INET6, not even AF_UNIX (the headless commands need no notify socket
+//! and no display).
 //!
 //! The binaries are not built by `cargo test -p tests` (a bin-only crate cannot
 //! be a dependency): `cargo build --bins` first. They are taken from the
