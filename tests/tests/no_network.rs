@@ -9,12 +9,10 @@
 //! not AF_INET6, not even AF_UNIX (the headless commands need no notify socket
 //! and no display).
 //!
-//! The binaries are not built by `cargo test -p tests` (a bin-only crate cannot
-//! be a dependency): `cargo build --bins` first. They are taken from the
-//! profile folder this test runs from (`target/debug`), or from
-//! `INSIDEOUT_BIN_DIR` (e.g. `/usr/bin`, to check the installed .debs). A
-//! missing binary, a missing `strace` or a namespace that cannot be made fails
-//! the test; nothing is skipped.
+//! The binaries are the ones `cargo test --workspace` builds (`tests::bin`), or
+//! those in `INSIDEOUT_BIN_DIR` (e.g. a scratch root's `usr/bin`, to check the
+//! packaged ones). A missing binary, a missing `strace` or a network namespace
+//! that cannot be made fails the test; nothing is skipped.
 
 use std::fs;
 use std::io::Write;
@@ -25,24 +23,17 @@ use std::sync::OnceLock;
 const KIOSK: &str = "insideout-kiosk";
 const PROVISION: &str = "insideout-provision";
 
-/// The folder holding the workspace's binaries.
-fn bin_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("INSIDEOUT_BIN_DIR") {
-        return PathBuf::from(dir);
-    }
-    // This test runs as target/<profile>/deps/no_network-<hash>.
-    let exe = std::env::current_exe().expect("the test binary's own path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("the test binary lives in target/<profile>/deps")
-        .to_path_buf()
-}
-
+/// A workspace binary: the one built for this test run (`tests::bin`), or the
+/// one in `INSIDEOUT_BIN_DIR` (e.g. a scratch root's `usr/bin`, to check what
+/// the .debs install).
 fn binary(name: &str) -> PathBuf {
-    let path = bin_dir().join(name);
+    let Some(dir) = std::env::var_os("INSIDEOUT_BIN_DIR") else {
+        return tests::bin(name);
+    };
+    let path = PathBuf::from(dir).join(name);
     assert!(
         path.is_file(),
-        "{} is missing: run `cargo build --bins` before `cargo test` (or set INSIDEOUT_BIN_DIR)",
+        "{} is missing (INSIDEOUT_BIN_DIR)",
         path.display()
     );
     path
