@@ -45,6 +45,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use anyhow::Context;
+use kiosk_core::demo::{Demo, DEMO_PIN};
 use kiosk_core::{Kiosk, SystemClock};
 use slint::ComponentHandle;
 
@@ -78,9 +79,10 @@ pub fn init(kiosk: Kiosk, options: Options) -> anyhow::Result<(AppWindow, Rc<Con
     adapters::connect_all(&window, &controller);
     // Close requests (Alt+F4, the window manager) are refused: the kiosk
     // stays up; staff stop it through systemd.
-    window
-        .window()
-        .on_close_requested(|| slint::CloseRequestResponse::KeepWindowShown);
+    window.window().on_close_requested(|| {
+        eprintln!("insideout-kiosk: close request refused; the kiosk stays open");
+        slint::CloseRequestResponse::KeepWindowShown
+    });
     controller.show(Screen::SignIn);
     controller.start_ticking();
     Ok((window, controller))
@@ -97,12 +99,12 @@ pub fn run(mode: Mode, usb_dir: Option<PathBuf>) -> anyhow::Result<()> {
             (kiosk, Options::default(), None)
         }
         Mode::Demo => {
-            let demo = demo::Demo::new().context("could not set up the demo")?;
-            let kiosk =
-                Kiosk::open(demo.data_dir(), clock).context("could not open the demo kiosk")?;
+            let demo = Demo::create().context("could not set up the demo")?;
+            let kiosk = demo.open(clock).context("could not open the demo kiosk")?;
             let options = Options {
-                demo_pin: Some(demo.pin().to_owned()),
+                demo_pin: Some(DEMO_PIN.to_owned()),
             };
+            // `demo` lives until the window closes, then deletes its folders.
             (kiosk, options, Some(demo))
         }
     };
@@ -117,5 +119,3 @@ pub fn run(mode: Mode, usb_dir: Option<PathBuf>) -> anyhow::Result<()> {
         .context("the kiosk window stopped with an error")?;
     Ok(())
 }
-
-mod demo;

@@ -30,6 +30,26 @@ fn digits_typed_on_the_keyboard_go_into_the_pin_pad() {
     type_keys(&window, &PIN[5..]);
     type_keys(&window, "\n");
     assert_eq!(screen(&window), Screen::Home);
+    // Enter presses the focused button: "Start a session", then "Back".
+    type_keys(&window, "\n");
+    assert_eq!(screen(&window), Screen::Choose);
+    type_keys(&window, " ");
+    assert_eq!(screen(&window), Screen::Home);
+}
+
+#[test]
+fn the_text_size_setting_goes_round_three_sizes() {
+    init_no_event_loop();
+    let fixture = Fixture::new();
+    let (window, _c) = window(fixture.open());
+    sign_in(&window, PIN);
+    let theme = window.global::<kiosk::ui::Theme>();
+    assert_eq!(theme.get_text_scale(), 1.0);
+    press(&window, "Text size: Normal");
+    assert!(theme.get_text_scale() > 1.0);
+    press(&window, "Text size: Large");
+    press(&window, "Text size: Largest");
+    assert_eq!(theme.get_text_scale(), 1.0);
 }
 
 #[test]
