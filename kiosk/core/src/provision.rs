@@ -3,7 +3,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -137,10 +137,14 @@ pub fn init_kiosk(
         }
     }
     fs::create_dir_all(root).map_err(KioskError::io(root))?;
+    // Only the kiosk's own user may read its data (pseudonyms, PIN hashes, keys).
+    fs::set_permissions(root, fs::Permissions::from_mode(0o700)).map_err(KioskError::io(root))?;
     write_private(&dir.secret(), new_secret_hex().as_bytes())?;
     let keys = generate_keys(KeyProtection::Unencrypted)?;
     write_private(&dir.signing_key(), keys.secret_key.as_bytes())?;
     fs::write(dir.public_key(), &keys.public_key).map_err(KioskError::io(dir.public_key()))?;
+    // SQLite gives its -wal and -shm files the database file's permissions.
+    write_private(&db_path, b"")?;
     let db = Db::open(&db_path)?;
     ContentStore::open(&dir.content())?;
     let tmp = root.join("kiosk.toml.tmp");

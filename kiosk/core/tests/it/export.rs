@@ -302,3 +302,59 @@ fn the_export_format_changes_only_on_purpose() {
         "insideout-export_HMP-Example_B_20261102-100000Z"
     );
 }
+
+#[test]
+fn the_report_counts_overlapping_bundles_once_and_hides_counts_below_five() {
+    use kiosk_core::report::{build_report, Count};
+    let tk = provisioned();
+    let mut k = tk.open();
+    let mut folders = vec![];
+    run_sessions(&tk, &mut k, 20, 10, 21);
+    folders.push(written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap()).0);
+    run_sessions(&tk, &mut k, 20, 10, 21);
+    folders.push(written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap()).0);
+    folders.push(written(export_to(&mut k, &tk.usb, ExportScope::All).unwrap()).0);
+    let keys = kiosk_keys(&tk);
+    let bundles: Vec<_> = folders
+        .iter()
+        .map(|f| verify_bundle(f, &keys).unwrap())
+        .collect();
+    let report = build_report(&bundles).unwrap();
+    assert_eq!(report.bundles, 3);
+    assert_eq!(report.duplicate_sessions, 40);
+    assert_eq!(report.totals.sessions, Count(40));
+    assert_eq!(report.totals.attendances, Count(400));
+    // Work the expected figures out from the last bundle's rows.
+    let csv = std::str::from_utf8(bundles[2].file("attendance.csv").unwrap()).unwrap();
+    let mut per_person: std::collections::HashMap<&str, std::collections::HashSet<&str>> =
+        Default::default();
+    for line in csv.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        if !cols[5].is_empty() {
+            per_person.entry(cols[5]).or_default().insert(cols[0]);
+        }
+    }
+    let reached = per_person.values().filter(|r| r.len() >= 10).count() as u64;
+    assert!(reached >= 5, "{reached}");
+    assert_eq!(
+        report.totals.unique_participants,
+        Count(per_person.len() as u64)
+    );
+    assert_eq!(report.reached_10_sessions, Count(reached));
+    // Small counts are hidden in text and JSON alike.
+    let json = serde_json::to_value(&report).unwrap();
+    let text = report.to_string();
+    for (tool, n) in &report.tools_used {
+        if (1..5).contains(&n.0) {
+            assert_eq!(json["tools_used"][tool], "<5");
+            assert!(text.contains(&format!("{tool:<28} <5")), "{text}");
+        }
+    }
+    assert!(report.tools_used.values().any(|n| (1..5).contains(&n.0)));
+    let months: u64 = report
+        .by_site_wing_month
+        .iter()
+        .map(|r| r.counts.sessions.0)
+        .sum();
+    assert_eq!(months, 40);
+}

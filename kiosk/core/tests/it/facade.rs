@@ -330,13 +330,15 @@ fn provisioning_refuses_to_overwrite_and_weak_pins() {
     assert!(k.sign_in("583920").is_ok());
     // Secrets are private to the kiosk user.
     use std::os::unix::fs::PermissionsExt;
-    for f in ["secret", "kiosk.key"] {
+    for f in ["secret", "kiosk.key", "kiosk.db", "kiosk.db-wal"] {
         let mode = std::fs::metadata(tk.dir.join(f))
             .unwrap()
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600, "{f}");
     }
+    let mode = std::fs::metadata(&tk.dir).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700);
     let mut forced = opts.clone();
     forced.overwrite = kiosk_core::Overwrite::Replace;
     init_kiosk(&tk.dir, &forced, crate::util::t0()).unwrap();
