@@ -38,9 +38,13 @@ fn ok(name: &str, args: &[&str], stdin: Option<&str>) {
     );
 }
 
+/// What the child last reported: (run, (phase, attendees) or `None` after a
+/// `finished` line, sessions finished).
+type Report = (String, Option<(usize, usize)>, u64);
+
 /// The numbers of the last `step RUN PHASE ATTENDEES FINISHED` line, or of
-/// the last `finished N` line (as phase/attendees `None`).
-fn last_report(out: &str) -> Option<(String, Option<(usize, usize)>, u64)> {
+/// the last `finished N` line.
+fn last_report(out: &str) -> Option<Report> {
     let mut last = None;
     for line in out.lines() {
         let w: Vec<&str> = line.split_whitespace().collect();
