@@ -96,7 +96,7 @@ kill -0 "$kiosk_pid" 2>/dev/null || fail "the kiosk exited after a close request
 xwininfo -id "$window" | grep -q IsViewable || fail "the window was hidden after a close request"
 refused="$(grep -c 'close request refused' "$work/kiosk.log" || true)"
 [[ "$refused" -ge 2 ]] || fail "the kiosk did not see the close requests (refused $refused of 2)"
-echo "ok: survived $refused close requests (WM_DELETE_WINDOW), still mapped"
+echo "ok: survived $refused close requests (WM_DELETE_WINDOW twice, Alt+F4), still mapped"
 
 mkdir -p "$(dirname "$shot")"
 import -window root "$shot"

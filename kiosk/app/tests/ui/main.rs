@@ -7,4 +7,5 @@ mod idle;
 mod screenshots;
 mod session;
 mod sign_in;
+mod transfer;
 mod util;

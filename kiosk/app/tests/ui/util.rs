@@ -21,8 +21,9 @@ pub const PIN: &str = "274913";
 /// Minutes idle before the fixture kiosk locks.
 pub const IDLE_MINUTES: u32 = 5;
 
-/// A provisioned kiosk in a temporary folder, with the sample programme
-/// installed from a pack signed by a throw-away key.
+/// A provisioned kiosk in a temporary folder, with version 1 of the sample
+/// programme installed from a pack signed by a throw-away key, and version 2
+/// waiting on the "USB stick".
 pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub clock: Arc<FakeClock>,
@@ -45,6 +46,13 @@ impl Fixture {
             expires: None,
         };
         content_pack::build_pack_from_source(&source, &options, &key, &pack, &mut |_, _| {})
+            .unwrap();
+        let update = BuildOptions {
+            version: 2,
+            ..options.clone()
+        };
+        let on_stick = usb.join("insideout-sample-v2.iopack");
+        content_pack::build_pack_from_source(&source, &update, &key, &on_stick, &mut |_, _| {})
             .unwrap();
         let data = dir.path().join("data");
         let init = InitOptions {
@@ -87,9 +95,23 @@ pub fn window(kiosk: Kiosk) -> (AppWindow, Rc<Controller>) {
     (window, controller)
 }
 
+thread_local! {
+    static SYSTEM_TIME: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// For tests on the testing backend with the system clock, where mocked
+/// time must not move.
+pub fn use_system_time() {
+    SYSTEM_TIME.with(|s| s.set(true));
+}
+
 /// Lets Slint instantiate what the last action put on screen.
 pub fn settle() {
-    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(16));
+    if SYSTEM_TIME.with(|s| s.get()) {
+        slint::platform::update_timers_and_animations();
+    } else {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(16));
+    }
 }
 
 pub fn screen(window: &AppWindow) -> Screen {

@@ -1,0 +1,57 @@
+//! Import and export from the home screen: the work runs on a worker thread
+//! and the screen shows kiosk-core's result. These run Slint's event loop
+//! (the testing backend with threads and the system clock) until the worker
+//! has posted its result.
+
+use std::time::{Duration, Instant};
+
+use kiosk::ui::{Screen, TransferAdapter};
+use slint::ComponentHandle;
+
+use crate::util::*;
+
+/// Runs the event loop until the transfer screen shows a result.
+fn wait_for_result(window: &kiosk::ui::AppWindow) {
+    let weak = window.as_weak();
+    let started = Instant::now();
+    let poll = slint::Timer::default();
+    poll.start(
+        slint::TimerMode::Repeated,
+        Duration::from_millis(20),
+        move || {
+            let done = weak
+                .upgrade()
+                .is_some_and(|w| !w.global::<TransferAdapter>().get_busy());
+            if done || started.elapsed() > Duration::from_secs(60) {
+                slint::quit_event_loop().unwrap();
+            }
+        },
+    );
+    slint::run_event_loop().unwrap();
+}
+
+#[test]
+fn imports_the_update_on_the_stick_then_exports_attendance() {
+    i_slint_backend_testing::init_integration_test_with_system_time();
+    use_system_time();
+    let fixture = Fixture::new();
+    let (window, controller) = window(fixture.open());
+    sign_in(&window, PIN);
+    assert!(shows(&window, "Import content update"));
+
+    press(&window, "Import content update");
+    assert_eq!(screen(&window), Screen::Transfer);
+    wait_for_result(&window);
+    let transfer = window.global::<TransferAdapter>();
+    assert!(transfer.get_result_ok(), "{}", transfer.get_result());
+    assert_eq!(transfer.get_result(), "Installed programme version 2.");
+    assert_eq!(transfer.get_progress(), 1.0);
+    assert_eq!(controller.kiosk().programme_version(), Some(2));
+    press(&window, "Back to home");
+    assert_eq!(screen(&window), Screen::Home);
+
+    press(&window, "Export attendance");
+    wait_for_result(&window);
+    assert!(transfer.get_result_ok(), "{}", transfer.get_result());
+    assert_eq!(transfer.get_result(), "Nothing new to export.");
+}
