@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use content_pack::{ContentStore, Phase, Programme, Session};
+use zeroize::Zeroizing;
 
 use crate::auth::{self, HumanDuration, SignInError};
 use crate::clock::Clock;
@@ -451,11 +452,13 @@ impl Kiosk {
     /// checked, turned into a pseudonym and wiped before this returns; it is
     /// never stored, logged or repeated in an error.
     pub fn add_participant(&mut self, prison_number: String) -> Result<Added, KioskError> {
+        // Wiped when this returns, on every path.
+        let number = Zeroizing::new(prison_number);
         self.signed_in()?;
         if self.run.is_none() {
             return Err(KioskError::NoSession);
         }
-        let p = self.pseudonymiser.pseudonymise(prison_number)?;
+        let p = self.pseudonymiser.pseudonymise(&number)?;
         self.add(Some(p))
     }
 

@@ -3,15 +3,15 @@
 //! A prison number (one letter, four digits, two letters, e.g. `A1234BC`) is
 //! normalised (upper case, spaces removed), checked, and replaced by
 //! HMAC-SHA256(kiosk secret, normalised number). The raw text is wiped from
-//! memory before [`Pseudonymiser::pseudonymise`] returns, and never stored,
-//! logged or put in an error message.
+//! memory as soon as the facade's call returns (whatever the outcome), and
+//! never stored, logged or put in an error message.
 
 use std::fmt;
 use std::path::Path;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::error::KioskError;
 
@@ -72,11 +72,12 @@ impl Pseudonymiser {
         Ok(Pseudonymiser { secret: bytes })
     }
 
-    /// Normalises and checks `number`, wipes it, and returns its pseudonym.
+    /// Normalises and checks `number` and returns its pseudonym. The
+    /// normalised copy is wiped before this returns; the caller wipes its own
+    /// (the facade holds it in a [`Zeroizing`] for the length of one call).
     /// The error never repeats what was typed.
-    pub fn pseudonymise(&self, mut number: String) -> Result<Pseudonym, KioskError> {
-        let normal = normalise(&number);
-        number.zeroize();
+    pub fn pseudonymise(&self, number: &str) -> Result<Pseudonym, KioskError> {
+        let normal = normalise(number);
         let normal = normal.ok_or(KioskError::BadPrisonNumber)?;
         // ok: HMAC accepts keys of any length.
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.secret[..])
@@ -118,12 +119,12 @@ mod tests {
     #[test]
     fn normalises_case_and_spaces() {
         let p = Pseudonymiser::new([7; 32]);
-        let a = p.pseudonymise("a1234bc".into()).unwrap();
-        let b = p.pseudonymise(" A 1234 BC ".into()).unwrap();
+        let a = p.pseudonymise("a1234bc").unwrap();
+        let b = p.pseudonymise(" A 1234 BC ").unwrap();
         assert_eq!(a, b);
-        assert_ne!(a, p.pseudonymise("A1234BD".into()).unwrap());
+        assert_ne!(a, p.pseudonymise("A1234BD").unwrap());
         let other = Pseudonymiser::new([8; 32]);
-        assert_ne!(a, other.pseudonymise("A1234BC".into()).unwrap());
+        assert_ne!(a, other.pseudonymise("A1234BC").unwrap());
     }
 
     #[test]
@@ -132,7 +133,7 @@ mod tests {
         for bad in [
             "", "1234ABC", "A123BC", "A12345BC", "AB1234C", "A1234B", "A1234BCD", "Ä1234BC",
         ] {
-            let e = p.pseudonymise(bad.into()).unwrap_err();
+            let e = p.pseudonymise(bad).unwrap_err();
             assert!(matches!(e, KioskError::BadPrisonNumber), "{bad}");
             // The message is the same whatever was typed: nothing is echoed.
             assert_eq!(e.to_string(), KioskError::BadPrisonNumber.to_string());

@@ -256,7 +256,7 @@ fn the_export_format_changes_only_on_purpose() {
     let (folder, _, _) = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
     let pseudonym = kiosk_core::Pseudonymiser::load(&tk.dir.join("secret"))
         .unwrap()
-        .pseudonymise("A1234BC".into())
+        .pseudonymise("A1234BC")
         .unwrap()
         .to_string();
     let key = tk.content_key.key_id().to_string();
