@@ -14,7 +14,10 @@
 //! - [`Clock`]: the time, so tests and the simulator control it.
 //! - [`Pseudonymiser`]: prison number → HMAC-SHA256 pseudonym, at once.
 //! - [`provision`]: `kiosk init` and `add-facilitator`; [`demo`]: a throw-away
-//!   kiosk with the sample programme.
+//!   kiosk with the sample programme; [`simulate`]: many sessions with
+//!   synthetic prison numbers through the real runner.
+//! - [`export`] writes the signed USB bundle (format in `content_pack::bundle`);
+//!   [`report`] aggregates many bundles for the service side.
 //!
 //! ## How the UI uses this
 //!
