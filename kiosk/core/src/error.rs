@@ -46,14 +46,20 @@ pub enum KioskError {
         supported: u32,
     },
     /// A key could not be read or used.
-    #[error(transparent)]
-    Key(#[from] content_pack::KeyError),
+    // Shown as its own message only: the wrapped error already names its
+    // cause, and `{e:#}` would otherwise print the cause twice.
+    #[error("{0}")]
+    Key(content_pack::KeyError),
     /// A content pack was refused or could not be installed.
-    #[error(transparent)]
-    Pack(#[from] content_pack::PackError),
+    // Shown as its own message only: the wrapped error already names its
+    // cause, and `{e:#}` would otherwise print the cause twice.
+    #[error("{0}")]
+    Pack(content_pack::PackError),
     /// An export bundle could not be written or verified.
-    #[error(transparent)]
-    Bundle(#[from] content_pack::BundleError),
+    // Shown as its own message only: the wrapped error already names its
+    // cause, and `{e:#}` would otherwise print the cause twice.
+    #[error("{0}")]
+    Bundle(content_pack::BundleError),
     /// An action that needs a signed-in facilitator was asked for without one.
     #[error("sign in with your PIN first")]
     NotSignedIn,
@@ -112,5 +118,23 @@ impl KioskError {
 impl From<rusqlite::Error> for KioskError {
     fn from(e: rusqlite::Error) -> Self {
         KioskError::Database(e)
+    }
+}
+
+impl From<content_pack::KeyError> for KioskError {
+    fn from(e: content_pack::KeyError) -> Self {
+        KioskError::Key(e)
+    }
+}
+
+impl From<content_pack::PackError> for KioskError {
+    fn from(e: content_pack::PackError) -> Self {
+        KioskError::Pack(e)
+    }
+}
+
+impl From<content_pack::BundleError> for KioskError {
+    fn from(e: content_pack::BundleError) -> Self {
+        KioskError::Bundle(e)
     }
 }

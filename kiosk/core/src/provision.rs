@@ -107,7 +107,10 @@ pub fn init_kiosk(
         usb_dir: opts.usb_dir.clone(),
         trusted_keys: opts.trusted_keys.clone(),
     };
-    config.trusted()?;
+    for (i, key) in opts.trusted_keys.iter().enumerate() {
+        content_pack::TrustedKey::from_text(key)
+            .map_err(|e| KioskError::InvalidSetting(format!("trusted key {}: {e}", i + 1)))?;
+    }
     let db_path = dir.database();
     let existing = [
         dir.config(),
@@ -181,10 +184,10 @@ pub fn set_facilitator_pin(
     pin: &str,
     now: DateTime<Utc>,
 ) -> Result<PinChange, KioskError> {
-    check_facilitator_id(id)?;
-    auth::check_new_pin(pin)?;
     let dir = DataDir::new(root);
     KioskConfig::load(&dir)?;
+    check_facilitator_id(id)?;
+    auth::check_new_pin(pin)?;
     let db = Db::open(&dir.database())?;
     if db
         .facilitators()?
