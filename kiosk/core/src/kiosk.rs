@@ -49,6 +49,29 @@ pub struct SignedIn {
     pub session_in_progress: bool,
 }
 
+/// Planned and spent time for one phase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseTiming {
+    /// Which phase.
+    pub kind: content_pack::PhaseKind,
+    /// Suggested minutes.
+    pub planned_minutes: u32,
+    /// Seconds spent in it so far (all visits).
+    pub elapsed_secs: u64,
+}
+
+fn timings(s: &RunState, now: DateTime<Utc>) -> Vec<PhaseTiming> {
+    s.phases
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PhaseTiming {
+            kind: p.kind,
+            planned_minutes: p.planned_minutes,
+            elapsed_secs: s.phase_elapsed_secs(i, now),
+        })
+        .collect()
+}
+
 /// The session in progress, as the run screen shows it.
 #[derive(Debug, Clone)]
 pub struct RunView {
@@ -72,6 +95,8 @@ pub struct RunView {
     pub session_planned_minutes: u32,
     /// Seconds since the session started.
     pub session_elapsed_secs: u64,
+    /// Planned and spent time for every phase.
+    pub phase_timings: Vec<PhaseTiming>,
     /// Tool ids used so far.
     pub tools_used: Vec<String>,
     /// Attendees so far.
@@ -138,6 +163,8 @@ pub struct RunSummary {
     pub planned_minutes: u32,
     /// Minutes it took (rounded).
     pub elapsed_minutes: u32,
+    /// Planned and spent time for every phase.
+    pub phase_timings: Vec<PhaseTiming>,
 }
 
 /// The facade over the whole kiosk. See the crate docs for an example.
@@ -408,6 +435,7 @@ impl Kiosk {
             phase_elapsed_secs: s.phase_elapsed_secs(s.phase, now),
             session_planned_minutes: s.planned_minutes(),
             session_elapsed_secs: s.session_elapsed_secs(now),
+            phase_timings: timings(s, now),
             tools_used: s.tools_used.clone(),
             attendee_count: s.attendees.len(),
             can_go_back: s.phase > 0,
@@ -503,6 +531,13 @@ impl Kiosk {
             .collect()
     }
 
+    /// The index of the attendee with this label ("Participant 7" → 6).
+    pub fn attendee_index(&self, label: &str) -> Option<usize> {
+        let n: usize = label.strip_prefix("Participant ")?.trim().parse().ok()?;
+        let count = self.run.as_ref()?.attendees.len();
+        (1..=count).contains(&n).then(|| n - 1)
+    }
+
     /// Ends the session and returns its summary.
     pub fn finish_session(&mut self) -> Result<RunSummary, KioskError> {
         let s = self.apply(Event::Finish)?;
@@ -531,6 +566,7 @@ impl Kiosk {
             left_early: s.attendees.iter().filter(|a| a.left_early).count(),
             planned_minutes: s.planned_minutes(),
             elapsed_minutes: ((s.session_elapsed_secs(now) + 30) / 60) as u32,
+            phase_timings: timings(&s, now),
         })
     }
 

@@ -99,7 +99,9 @@ pub use clock::{Clock, FakeClock, SystemClock};
 pub use config::{DataDir, KioskConfig};
 pub use error::KioskError;
 pub use export::{ExportBacklog, ExportOutcome, ExportScope};
-pub use kiosk::{Added, AttendeeView, AuthState, Kiosk, RunSummary, RunView, SignedIn};
+pub use kiosk::{
+    Added, AttendeeView, AuthState, Kiosk, PhaseTiming, RunSummary, RunView, SignedIn,
+};
 pub use provision::{InitOptions, KioskIdentity, Overwrite, PinChange};
 pub use pseudonym::{Pseudonym, Pseudonymiser};
 pub use runner::GROUP_LIMIT;

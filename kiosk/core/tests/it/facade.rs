@@ -124,6 +124,9 @@ fn a_whole_session_with_twelve_attendees_and_a_summary() {
     assert_eq!(added.warning, None);
     let over = k.add_participant("L2345MN".into()).unwrap();
     assert!(over.warning.unwrap().contains("more than 12"));
+    assert_eq!(k.attendee_index("Participant 13"), Some(12));
+    assert_eq!(k.attendee_index("Participant 14"), None);
+    assert_eq!(k.attendee_index("Participant 0"), None);
     k.set_left_early(12, true).unwrap();
     k.set_left_early(4, true).unwrap();
     k.set_left_early(4, false).unwrap();
@@ -161,6 +164,10 @@ fn a_whole_session_with_twelve_attendees_and_a_summary() {
     assert_eq!((s.phases_done, s.phase_count), (5, 5));
     assert_eq!((s.attended, s.anonymous, s.left_early), (13, 1, 1));
     assert_eq!(s.elapsed_minutes, 7 + 3 * 10 + 10);
+    let spent: Vec<u64> = s.phase_timings.iter().map(|t| t.elapsed_secs).collect();
+    assert_eq!(spent, [420, 600, 600, 600, 600]);
+    let planned: u32 = s.phase_timings.iter().map(|t| t.planned_minutes).sum();
+    assert_eq!(planned, session.minutes);
     assert_eq!(s.planned_minutes, session.minutes);
     assert!(!s.tools_used.is_empty());
     assert!(k.run_view().is_none());
@@ -350,4 +357,23 @@ fn provisioning_refuses_to_overwrite_and_weak_pins() {
 fn the_kiosk_can_move_to_another_thread() {
     fn send<T: Send>() {}
     send::<kiosk_core::Kiosk>();
+}
+
+#[test]
+fn a_database_from_a_newer_kiosk_version_is_refused_not_damaged() {
+    let tk = provisioned();
+    let db = rusqlite::Connection::open(tk.dir.join("kiosk.db")).unwrap();
+    db.pragma_update(None, "user_version", 99).unwrap();
+    drop(db);
+    let e = kiosk_core::Kiosk::open(&tk.dir, tk.clock.clone())
+        .err()
+        .unwrap();
+    assert!(matches!(
+        e,
+        KioskError::SchemaTooNew {
+            found: 99,
+            supported: 1
+        }
+    ));
+    assert!(e.to_string().contains("update the kiosk software"));
 }
