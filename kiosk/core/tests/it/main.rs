@@ -5,4 +5,5 @@ mod crash;
 mod export;
 mod facade;
 mod privacy;
+mod runner_props;
 mod util;
