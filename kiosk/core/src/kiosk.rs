@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use content_pack::{ContentStore, Phase, Programme, Session};
 use zeroize::Zeroizing;
 
@@ -218,6 +218,12 @@ impl Kiosk {
         self
     }
 
+    /// The time, to the millisecond the database keeps, so the state in
+    /// memory is exactly the state a restart reads back.
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now().trunc_subsecs(3)
+    }
+
     fn reload_programme(&mut self) {
         self.programme = None;
         self.content_problem = None;
@@ -278,7 +284,7 @@ impl Kiosk {
     /// If sign-in is locked after wrong PINs, the text for the PIN screen.
     pub fn sign_in_locked(&self) -> Result<Option<String>, KioskError> {
         let l = self.db.lockout()?;
-        Ok(l.remaining(self.clock.now()).map(|d| {
+        Ok(l.remaining(self.now()).map(|d| {
             format!(
                 "Too many wrong PINs. Sign-in is locked for {}.",
                 HumanDuration(d)
@@ -289,7 +295,7 @@ impl Kiosk {
     /// Signs in with a PIN (any facilitator's), or unlocks after an idle lock.
     /// Wrong PINs count towards a lock that grows and survives restarts.
     pub fn sign_in(&mut self, pin: &str) -> Result<SignedIn, SignInError> {
-        let now = self.clock.now();
+        let now = self.now();
         let lockout = self.db.lockout()?;
         if let Some(remaining) = lockout.remaining(now) {
             return Err(SignInError::Locked { remaining });
@@ -335,7 +341,7 @@ impl Kiosk {
     /// For headless tools (`simulate`) only: act as `operator` without a PIN.
     /// Audited; the UI never calls this.
     pub fn sign_in_headless(&mut self, operator: &str) -> Result<(), KioskError> {
-        let now = self.clock.now();
+        let now = self.now();
         self.db.audit(now, AuditEvent::HeadlessSignIn(operator))?;
         self.auth = AuthState::SignedIn {
             facilitator_id: operator.to_owned(),
@@ -350,7 +356,7 @@ impl Kiosk {
             &self.auth
         {
             self.db
-                .audit(self.clock.now(), AuditEvent::SignOut(facilitator_id))?;
+                .audit(self.now(), AuditEvent::SignOut(facilitator_id))?;
         }
         self.auth = AuthState::SignedOut;
         Ok(())
@@ -358,13 +364,13 @@ impl Kiosk {
 
     /// Records a touch or key press (resets the idle timer).
     pub fn touch(&mut self) {
-        self.last_activity = self.clock.now();
+        self.last_activity = self.now();
     }
 
     /// Locks now (back to the PIN screen, the session kept).
     pub fn lock(&mut self) -> Result<(), KioskError> {
         if let AuthState::SignedIn { facilitator_id } = &self.auth {
-            self.db.audit(self.clock.now(), AuditEvent::IdleLock)?;
+            self.db.audit(self.now(), AuditEvent::IdleLock)?;
             self.auth = AuthState::IdleLocked {
                 facilitator_id: facilitator_id.clone(),
             };
@@ -375,7 +381,7 @@ impl Kiosk {
     /// Locks if nothing happened for the configured idle minutes; `true` if
     /// the kiosk is now locked. The UI calls this from a timer.
     pub fn check_idle(&mut self) -> Result<bool, KioskError> {
-        let idle = self.clock.now() - self.last_activity;
+        let idle = self.now() - self.last_activity;
         if matches!(self.auth, AuthState::SignedIn { .. })
             && idle >= Duration::minutes(i64::from(self.config.idle_minutes))
         {
@@ -408,7 +414,7 @@ impl Kiosk {
         let session = programme
             .session(session_id)
             .ok_or_else(|| KioskError::UnknownSession(session_id.to_owned()))?;
-        let now = self.clock.now();
+        let now = self.now();
         let state = RunState::start(new_run_uid(), session, &facilitator, *version, now);
         self.db.create(&state)?;
         self.db.audit(now, AuditEvent::SessionStarted(session_id))?;
@@ -421,7 +427,7 @@ impl Kiosk {
     /// the UI can offer "continue").
     pub fn run_view(&self) -> Option<RunView> {
         let s = self.run.as_ref()?;
-        let now = self.clock.now();
+        let now = self.now();
         let session = self.programme()?.session(&s.session_id)?;
         let phase = session.phases.get(s.phase)?.clone();
         Some(RunView {
@@ -447,7 +453,7 @@ impl Kiosk {
     fn apply(&mut self, event: Event) -> Result<RunState, KioskError> {
         self.signed_in()?;
         let state = self.run.as_ref().ok_or(KioskError::NoSession)?;
-        let now = self.clock.now();
+        let now = self.now();
         let (next, effects) = runner::step(state, &event, now)?;
         self.db.commit(&next, &effects)?;
         self.last_activity = now;
@@ -542,7 +548,7 @@ impl Kiosk {
     pub fn finish_session(&mut self) -> Result<RunSummary, KioskError> {
         let s = self.apply(Event::Finish)?;
         self.run = None;
-        let now = self.clock.now();
+        let now = self.now();
         self.db
             .audit(now, AuditEvent::SessionFinished(&s.session_id))?;
         let tools_used = s
@@ -576,7 +582,7 @@ impl Kiosk {
         let s = self.run.as_ref().ok_or(KioskError::NoSession)?;
         self.db.discard(&s.run_uid)?;
         self.db.audit(
-            self.clock.now(),
+            self.now(),
             AuditEvent::SessionDiscarded(&s.session_id),
         )?;
         self.run = None;
@@ -605,7 +611,7 @@ impl Kiosk {
             &self.usb_dir,
             &self.config.trusted()?,
             &self.content,
-            self.clock.now(),
+            self.now(),
         )
     }
 
@@ -619,7 +625,7 @@ impl Kiosk {
         if self.run.is_some() {
             return Err(KioskError::SessionInProgress);
         }
-        let now = self.clock.now();
+        let now = self.now();
         let result = usb::import(pack, &self.config.trusted()?, &self.content, now, progress);
         match &result {
             Ok(o) => self.db.audit(now, AuditEvent::Imported(o.version))?,
@@ -644,7 +650,7 @@ impl Kiosk {
         scope: ExportScope,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<ExportOutcome, KioskError> {
-        let now = self.clock.now();
+        let now = self.now();
         let result = export::export(&self.db, &self.dir, &self.config, to, scope, now, progress);
         if let Err(e) = &result {
             // Best effort: the export error is what the user must see, even
