@@ -581,10 +581,8 @@ impl Kiosk {
         self.signed_in()?;
         let s = self.run.as_ref().ok_or(KioskError::NoSession)?;
         self.db.discard(&s.run_uid)?;
-        self.db.audit(
-            self.now(),
-            AuditEvent::SessionDiscarded(&s.session_id),
-        )?;
+        self.db
+            .audit(self.now(), AuditEvent::SessionDiscarded(&s.session_id))?;
         self.run = None;
         Ok(())
     }
