@@ -139,7 +139,7 @@ fn every_screen_renders_at_both_sizes() {
     snap(&window, "08-tool");
     press(&window, "Close the tool");
 
-    while window.global::<kiosk::ui::RunAdapter>().get_is_last() == false {
+    while !window.global::<kiosk::ui::RunAdapter>().get_is_last() {
         press(&window, "Next phase");
     }
     snap(&window, "09-run-check-out");
@@ -164,6 +164,7 @@ fn every_screen_renders_at_both_sizes() {
     transfer.set_result("Exported 1 sessions and 7 attendances to /media/insideout-usb/insideout-export-hmp-example-b-wing-20261122T0930Z.".into());
     snap(&window, "13-export-done");
     transfer.set_title("Importing a content update".into());
+    transfer.set_progress(0.0);
     transfer.set_result_ok(false);
     transfer.set_result("The pack's version (1) is not above the installed version (1). Ask the content team for the newest pack.".into());
     snap(&window, "14-import-refused");
