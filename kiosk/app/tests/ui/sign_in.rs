@@ -13,6 +13,7 @@ fn signs_in_with_the_pin_pad() {
     let (window, _c) = window(fixture.open());
     assert_eq!(screen(&window), Screen::SignIn);
     assert!(shows(&window, "PIN, 0 digits typed"));
+    assert!(shows(&window, "PIN keypad"));
     sign_in(&window, PIN);
     assert_eq!(screen(&window), Screen::Home);
     assert!(shows(&window, "Start a session"));
