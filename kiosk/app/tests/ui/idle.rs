@@ -53,6 +53,14 @@ fn locks_when_idle_and_resumes_where_it_was() {
     assert_eq!(screen(&window), Screen::Attendance, "back where it locked");
     press(&window, "Attendance done");
     assert_eq!(window.global::<RunAdapter>().get_phase_index(), 1);
+
+    // Home keeps the session open and offers only to carry on with it.
+    press(&window, "Home (the session stays open)");
+    assert_eq!(screen(&window), Screen::Home);
+    assert!(!shows(&window, "Start a session"));
+    press(&window, "Carry on the session in progress");
+    assert_eq!(screen(&window), Screen::Run);
+    assert_eq!(window.global::<RunAdapter>().get_phase_index(), 1);
 }
 
 #[test]
