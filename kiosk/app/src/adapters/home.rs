@@ -107,10 +107,13 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
             .map(|o| match o.status {
                 OfferStatus::Ready {
                     version,
+                    signer,
                     approved_by,
                     reference,
-                    ..
-                } => format!("Programme version {version} is on the stick, approved by {approved_by} ({reference})."),
+                } => format!(
+                    "Programme version {version} is on the stick, signed by key {signer}, \
+                     approved by {approved_by} ({reference})."
+                ),
                 OfferStatus::Refused(why) => format!("{} cannot be installed: {why}", o.file_name),
             })
             .next()
