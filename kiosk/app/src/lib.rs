@@ -38,6 +38,7 @@
 
 pub mod adapters;
 pub mod controller;
+mod notify;
 pub mod ui;
 
 use std::path::PathBuf;
@@ -114,6 +115,7 @@ pub fn run(mode: Mode, usb_dir: Option<PathBuf>) -> anyhow::Result<()> {
     };
     let (window, _controller) = init(kiosk, options)?;
     window.window().set_fullscreen(true);
+    let _watchdog = notify::start();
     window
         .run()
         .context("the kiosk window stopped with an error")?;
