@@ -6,8 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use content_pack::{
-    build_pack, load_source, BuildOptions, PackInput, PackPath, PhaseKind, Point, Source,
-    WorksheetKind,
+    build_pack_from_source, load_source, BuildOptions, PhaseKind, Point, Source, WorksheetKind,
 };
 
 use crate::util::{t0, Fixture};
@@ -288,24 +287,13 @@ fn the_sample_carries_its_diagram() {
 fn the_sample_builds_into_a_pack_that_installs_the_same_programme_and_diagram() {
     let source = sample();
     let fx = Fixture::new();
-    let media: Vec<(PackPath, PathBuf)> = source
-        .media
-        .iter()
-        .map(|m| (m.pack_path.clone(), m.file.clone()))
-        .collect();
-    let input = PackInput {
-        pack_id: &source.pack_id,
-        approval: &source.approval,
-        programme: &source.programme,
-        media: &media,
-    };
     let options = BuildOptions {
         version: 1,
         created: t0(),
         expires: None,
     };
     let out = fx.path("sample.iopack");
-    build_pack(&input, &options, &fx.key, &out, &mut |_, _| {}).unwrap();
+    build_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {}).unwrap();
     let installed = fx.install(&out).unwrap();
     assert_eq!(installed.programme().unwrap(), source.programme);
     assert_eq!(

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use content_pack::{
-    build_pack, generate_keys, load_source, BuildOptions, KeyProtection, PackInput, SigningKey,
+    build_pack_from_source, generate_keys, load_source, BuildOptions, KeyProtection, SigningKey,
 };
 
 use crate::clock::{Clock, FakeClock};
@@ -116,23 +116,12 @@ fn write_sample(dir: &Path) -> Result<(), KioskError> {
 
 fn build(source: &Path, key: &SigningKey, version: u64, out: &Path) -> Result<(), KioskError> {
     let src = load_source(source).map_err(|e| demo_err("the sample programme")(e.to_string()))?;
-    let media: Vec<_> = src
-        .media
-        .iter()
-        .map(|m| (m.pack_path.clone(), m.file.clone()))
-        .collect();
-    let input = PackInput {
-        pack_id: &src.pack_id,
-        approval: &src.approval,
-        programme: &src.programme,
-        media: &media,
-    };
     let opts = BuildOptions {
         version,
         created: Utc::now() - chrono::Duration::minutes(1),
         expires: None,
     };
-    build_pack(&input, &opts, key, out, &mut |_, _| {})
+    build_pack_from_source(&src, &opts, key, out, &mut |_, _| {})
         .map_err(|e| demo_err("building the sample pack")(e.to_string()))?;
     Ok(())
 }

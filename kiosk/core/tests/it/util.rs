@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use content_pack::{
-    build_pack, generate_keys, load_source, BuildOptions, KeyProtection, PackInput, SigningKey,
+    build_pack_from_source, generate_keys, load_source, BuildOptions, KeyProtection, SigningKey,
 };
 use kiosk_core::provision::{init_kiosk, set_facilitator_pin};
 use kiosk_core::{FakeClock, InitOptions, Kiosk, Overwrite};
@@ -57,23 +57,12 @@ impl TestKiosk {
 
 pub fn build_sample(key: &SigningKey, version: u64, out: &Path) {
     let source = load_source(&sample_dir()).unwrap();
-    let media: Vec<_> = source
-        .media
-        .iter()
-        .map(|m| (m.pack_path.clone(), m.file.clone()))
-        .collect();
-    let input = PackInput {
-        pack_id: &source.pack_id,
-        approval: &source.approval,
-        programme: &source.programme,
-        media: &media,
-    };
     let opts = BuildOptions {
         version,
         created: t0() - chrono::Duration::days(1),
         expires: None,
     };
-    build_pack(&input, &opts, key, out, &mut |_, _| {}).unwrap();
+    build_pack_from_source(&source, &opts, key, out, &mut |_, _| {}).unwrap();
 }
 
 /// A kiosk with the sample programme (version 1) installed and facilitator f1.
