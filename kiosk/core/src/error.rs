@@ -95,6 +95,11 @@ pub enum KioskError {
         "no USB stick found at {0}: insert the stick and wait for it to appear, then try again"
     )]
     NoUsb(PathBuf),
+    /// The stick could not be made writable for an export (see
+    /// [`crate::handshake`]); nothing was exported and nothing was lost.
+    // Shown as its own message only: it is already written for staff.
+    #[error("{0}")]
+    UsbHandshake(#[from] crate::handshake::HandshakeError),
     /// The demo kiosk could not be prepared.
     #[error("could not prepare the demo ({0}); check the sample programme builds with `insideout-provision pack build`")]
     Demo(String),

@@ -81,6 +81,48 @@ impl fmt::Display for ExportOutcome {
     }
 }
 
+/// The result of [`crate::Kiosk::export_to_stick`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StickExport {
+    /// What was written.
+    pub outcome: ExportOutcome,
+    /// Under the systemd unit, whether the helper was seen to put the stick
+    /// back read-only; `None` when the kiosk wrote straight into its USB folder.
+    pub release: Option<crate::handshake::Release>,
+}
+
+impl fmt::Display for StickExport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::handshake::Release;
+        match (&self.outcome, self.release) {
+            (
+                ExportOutcome::Written {
+                    folder,
+                    sessions,
+                    attendances,
+                },
+                release,
+            ) => {
+                write!(
+                    f,
+                    "Exported {sessions} sessions and {attendances} attendances to the USB stick"
+                )?;
+                if let Some(name) = folder.file_name() {
+                    write!(f, ", folder {}", name.to_string_lossy())?;
+                }
+                match release {
+                    Some(Release::Released) => f.write_str("; the stick can be taken out now"),
+                    Some(Release::Pending) => f.write_str(
+                        "; wait one minute before taking the stick out, so that it is safely written",
+                    ),
+                    None => Ok(()),
+                }
+            }
+            (outcome, _) => write!(f, "{outcome}"),
+        }
+    }
+}
+
 /// What is waiting.
 pub fn backlog(db: &Db) -> Result<ExportBacklog, KioskError> {
     let (sessions, attendances) = db.waiting(db.watermark()?)?;

@@ -17,7 +17,8 @@ use crate::clock::Clock;
 use crate::config::{DataDir, KioskConfig};
 use crate::db::{AuditEvent, AuditLine, Db};
 use crate::error::KioskError;
-use crate::export::{self, ExportBacklog, ExportOutcome, ExportScope};
+use crate::export::{self, ExportBacklog, ExportOutcome, ExportScope, StickExport};
+use crate::handshake::Handshake;
 use crate::pseudonym::Pseudonymiser;
 use crate::runner::{self, Event, RunState, RunStore, GROUP_LIMIT};
 use crate::usb::{self, ImportOutcome, PackOffer};
@@ -172,6 +173,7 @@ pub struct Kiosk {
     dir: DataDir,
     config: KioskConfig,
     usb_dir: PathBuf,
+    handshake: Option<Handshake>,
     clock: Arc<dyn Clock>,
     db: Db,
     pseudonymiser: Pseudonymiser,
@@ -196,6 +198,7 @@ impl Kiosk {
         let now = clock.now();
         let mut kiosk = Kiosk {
             usb_dir: config.usb_dir.clone(),
+            handshake: Handshake::system(),
             dir,
             config,
             clock,
@@ -216,6 +219,20 @@ impl Kiosk {
     pub fn with_usb_dir(mut self, dir: PathBuf) -> Kiosk {
         self.usb_dir = dir;
         self
+    }
+
+    /// Uses the export hand-shake `handshake` (`Some`: as under the systemd
+    /// unit, the stick is read-only until the root helper makes it writable)
+    /// or none (`None`: write straight into the USB folder). [`Kiosk::open`]
+    /// chooses [`Handshake::system`]; tests give a temporary run folder.
+    pub fn with_handshake(mut self, handshake: Option<Handshake>) -> Kiosk {
+        self.handshake = handshake;
+        self
+    }
+
+    /// The export hand-shake in use, if any.
+    pub fn handshake(&self) -> Option<&Handshake> {
+        self.handshake.as_ref()
     }
 
     /// The time, to the millisecond the database keeps, so the state in
@@ -601,6 +618,59 @@ impl Kiosk {
     }
 
     // ---- USB ----
+
+    /// Whether a USB stick is in. Under the systemd unit (a hand-shake is in
+    /// use) the USB folder always exists, so a stick is in only when the folder
+    /// is a mount point; otherwise, when the folder exists.
+    pub fn stick_present(&self) -> bool {
+        if self.handshake.is_some() {
+            usb::is_mount_point(&self.usb_dir)
+        } else {
+            self.usb_dir.is_dir()
+        }
+    }
+
+    /// "Export to USB stick": under the systemd unit, asks the root helper to
+    /// make the stick writable, exports into the folder it names, and waits
+    /// for the stick to be read-only again (see [`crate::handshake`]);
+    /// otherwise exports straight into the USB folder. Nothing waiting (for
+    /// [`ExportScope::New`]) returns at once without touching the stick.
+    pub fn export_to_stick(
+        &mut self,
+        scope: ExportScope,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<StickExport, KioskError> {
+        let Some(handshake) = self.handshake.clone() else {
+            let usb = self.usb_dir.clone();
+            let outcome = self.export(&usb, scope, progress)?;
+            return Ok(StickExport {
+                outcome,
+                release: None,
+            });
+        };
+        if scope == ExportScope::New && self.export_backlog()?.sessions == 0 {
+            return Ok(StickExport {
+                outcome: ExportOutcome::NothingToExport,
+                release: None,
+            });
+        }
+        let result = handshake.run(|folder| self.export(folder, scope, progress));
+        match result {
+            Ok((outcome, release)) => Ok(StickExport {
+                outcome,
+                release: Some(release),
+            }),
+            Err(e) => {
+                if matches!(e, KioskError::UsbHandshake(_)) {
+                    // Best effort, as in `export`.
+                    let _ = self
+                        .db
+                        .audit(self.now(), AuditEvent::ExportFailed(&e.to_string()));
+                }
+                Err(e)
+            }
+        }
+    }
 
     /// Content packs (`*.iopack`) in the USB folder, each checked against the
     /// trusted keys: its version and signer, or why it would be refused.

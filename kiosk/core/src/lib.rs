@@ -56,10 +56,16 @@
 //! for offer in kiosk.usb_offers()? { println!("{}: {:?}", offer.file_name, offer.status); }
 //! let waiting = kiosk.export_backlog()?;
 //! println!("{} attendances waiting", waiting.attendances);
-//! let usb = kiosk.usb_dir().to_owned();
-//! let outcome = kiosk.export(&usb, ExportScope::New, &mut |done, total| {
-//!     println!("{done}/{total}")
-//! })?;
+//! // "Export to USB stick": offered when `stick_present()`; under the
+//! // systemd unit it asks the root helper to make the stick writable.
+//! if kiosk.stick_present() {
+//!     let outcome = kiosk.export_to_stick(ExportScope::New, &mut |done, total| {
+//!         println!("{done}/{total}")
+//!     })?;
+//!     println!("{outcome}"); // "…; the stick can be taken out now"
+//! }
+//! // The headless `export --to DIR` writes straight into a folder.
+//! let outcome = kiosk.export("/mnt/stick".as_ref(), ExportScope::New, &mut |_, _| {})?;
 //! println!("{outcome}");
 //! kiosk.sign_out()?;
 //! # Ok(()) }
@@ -86,6 +92,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod handshake;
 pub mod kiosk;
 pub mod provision;
 pub mod pseudonym;
@@ -98,7 +105,8 @@ pub use auth::{HumanDuration, SignInError};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use config::{DataDir, KioskConfig};
 pub use error::KioskError;
-pub use export::{ExportBacklog, ExportOutcome, ExportScope};
+pub use export::{ExportBacklog, ExportOutcome, ExportScope, StickExport};
+pub use handshake::{Handshake, HandshakeError, Release};
 pub use kiosk::{
     Added, AttendeeView, AuthState, Kiosk, PhaseTiming, RunSummary, RunView, SignedIn,
 };

@@ -1,4 +1,5 @@
-//! USB import: find content packs on the stick, check them, install one.
+//! USB import: find content packs on the stick, check them, install one;
+//! and whether a stick is mounted at all.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -90,6 +91,16 @@ pub fn offers(
             }
         })
         .collect())
+}
+
+/// Whether `dir` is a mount point: a folder on another device than its
+/// parent (or the root). A folder that does not exist is not.
+pub fn is_mount_point(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(here), Ok(parent)) = (std::fs::metadata(dir), std::fs::metadata(dir.join(".."))) else {
+        return false;
+    };
+    here.is_dir() && (here.dev() != parent.dev() || here.ino() == parent.ino())
 }
 
 struct Progress<'a>(&'a mut dyn FnMut(u64, u64));

@@ -98,7 +98,7 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
             .unwrap_or_default()
             .into(),
     );
-    let usb_present = kiosk.usb_dir().is_dir();
+    let usb_present = kiosk.stick_present();
     adapter.set_usb_present(usb_present);
     let offer = if usb_present {
         kiosk

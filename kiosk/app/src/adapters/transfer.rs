@@ -50,9 +50,8 @@ pub fn start_export(controller: &Rc<Controller>) {
         "Exporting attendance",
         "Writing and signing the export…",
         move |kiosk, progress| {
-            let usb = kiosk.usb_dir().to_owned();
             kiosk
-                .export(&usb, ExportScope::New, progress)
+                .export_to_stick(ExportScope::New, progress)
                 .map(|o| o.to_string())
         },
     );

@@ -4,6 +4,7 @@
 mod crash;
 mod export;
 mod facade;
+mod handshake;
 mod privacy;
 mod runner_props;
 mod util;

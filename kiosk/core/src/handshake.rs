@@ -1,0 +1,299 @@
+//! The USB export hand-shake with the root helper
+//! (`/usr/libexec/insideout-kiosk/usb-export`, started by
+//! `insideout-usb-export.path`).
+//!
+//! Under its systemd unit the kiosk is unprivileged and the stick is mounted
+//! read-only, so it asks the helper to make the stick writable for one export.
+//! Files only, all in the run folder (`/run/insideout-kiosk`, the kiosk's
+//! `RuntimeDirectory`); the helper script is the source of truth:
+//!
+//! 1. the kiosk creates `export-request` (`create_new`);
+//! 2. the helper writes `export-ready`, holding the folder to write to
+//!    (`/media/insideout-export`), or `export-failed`, holding one line for
+//!    the screen (the kiosk deletes it after reading);
+//! 3. the kiosk writes the export there;
+//! 4. the kiosk creates `export-done`, whatever happened (it means "finished",
+//!    not "succeeded"), also if the work panicked;
+//! 5. the helper syncs, puts the stick back read-only and removes
+//!    `export-ready`, `export-done` and, last, `export-request`: once
+//!    `export-request` is gone the stick can be taken out.
+//!
+//! If the helper does not answer within the timeout, the kiosk creates
+//! `export-done` and withdraws the request (removes `export-request`), so a
+//! helper that starts late puts the stick straight back.
+//!
+//! **A leftover `export-request`** (an earlier export that crashed, or whose
+//! helper never removed it) is ended first: the kiosk creates `export-done`
+//! so that a helper still holding the stick writable puts it back, and waits
+//! up to the timeout for the request to go. If nobody removes it (no helper is
+//! running) the kiosk removes it itself. Leftover `export-ready`,
+//! `export-failed` and `export-done` are then deleted, so an old answer is
+//! never taken for the new one, and a fresh request is made.
+//!
+//! [`Handshake::run`] does all of this around a closure that does the writing.
+
+use std::fs::{File, OpenOptions};
+use std::io::{ErrorKind, Read};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The run folder under `insideout-kiosk.service` (its `RuntimeDirectory`).
+pub const SYSTEM_RUN_DIR: &str = "/run/insideout-kiosk";
+/// Created by the kiosk to ask for a writable stick.
+pub const REQUEST: &str = "export-request";
+/// Written by the helper: the folder to export into.
+pub const READY: &str = "export-ready";
+/// Written by the helper: one line saying why the stick cannot be written.
+pub const FAILED: &str = "export-failed";
+/// Created by the kiosk when it has finished writing (or failed to).
+pub const DONE: &str = "export-done";
+/// How long the kiosk waits for the helper by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+const POLL: Duration = Duration::from_millis(100);
+/// The most of an answer file that is read (one path or one line).
+const ANSWER_LIMIT: u64 = 4096;
+
+/// Why the stick could not be made writable. Every message is for staff.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HandshakeError {
+    /// The helper did not answer within the timeout.
+    #[error(
+        "The USB stick could not be made writable. Take it out, put it back in and try again."
+    )]
+    NoAnswer,
+    /// The helper answered with `export-failed`: its line, as it is.
+    #[error("{0}")]
+    Refused(String),
+    /// The helper's `export-ready` did not name an absolute folder.
+    #[error("The USB stick could not be made writable (the system named no usable folder). Take it out, put it back in and try again; call IT if this happens again.")]
+    BadAnswer,
+    /// A hand-shake file could not be read or written.
+    #[error("the USB stick could not be made writable: cannot use {path}: {cause}; restart the kiosk, and call IT if this happens again")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        cause: std::io::Error,
+    },
+}
+
+/// Whether the helper was seen to put the stick back read-only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Release {
+    /// `export-request` went away: the stick is read-only and can be taken out.
+    Released,
+    /// `export-request` was still there after the timeout (the helper may
+    /// still be writing the stick's buffers out).
+    Pending,
+}
+
+/// The hand-shake in one run folder.
+#[derive(Debug, Clone)]
+pub struct Handshake {
+    run_dir: PathBuf,
+    timeout: Duration,
+}
+
+impl Handshake {
+    /// The hand-shake in `run_dir`, waiting [`DEFAULT_TIMEOUT`] for the helper.
+    pub fn new(run_dir: impl Into<PathBuf>) -> Handshake {
+        Handshake {
+            run_dir: run_dir.into(),
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// The hand-shake in [`SYSTEM_RUN_DIR`] if that folder exists (the kiosk
+    /// runs under its systemd unit), otherwise `None` (demo, development and
+    /// tests write straight into the USB folder).
+    pub fn system() -> Option<Handshake> {
+        Path::new(SYSTEM_RUN_DIR)
+            .is_dir()
+            .then(|| Handshake::new(SYSTEM_RUN_DIR))
+    }
+
+    /// Waits at most `timeout` for each answer from the helper (the folder or
+    /// a refusal; a leftover request to go; the stick to be released).
+    pub fn with_timeout(mut self, timeout: Duration) -> Handshake {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The run folder.
+    pub fn run_dir(&self) -> &Path {
+        &self.run_dir
+    }
+
+    /// The timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.run_dir.join(name)
+    }
+
+    /// Asks for a writable stick, calls `work` with the folder to write into,
+    /// then says it has finished and waits for the stick to be released.
+    /// `work`'s own error is returned as it is (after `export-done`); the
+    /// hand-shake's errors are turned into `E`.
+    pub fn run<T, E: From<HandshakeError>>(
+        &self,
+        work: impl FnOnce(&Path) -> Result<T, E>,
+    ) -> Result<(T, Release), E> {
+        let folder = self.open()?;
+        // From here on, export-done is written on every path, also on a panic.
+        let mut done = DoneGuard(Some(self));
+        let result = work(&folder);
+        let finished = done.finish();
+        let release = self.wait_released();
+        let value = result?;
+        finished?;
+        Ok((value, release))
+    }
+
+    /// Steps 1 and 2: the folder to write into.
+    fn open(&self) -> Result<PathBuf, HandshakeError> {
+        self.end_leftover_request()?;
+        for name in [READY, FAILED, DONE] {
+            remove(&self.file(name))?;
+        }
+        self.create_request()?;
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            if let Some(text) = read_answer(&self.file(READY))? {
+                let folder = PathBuf::from(text.trim());
+                if folder.is_absolute() {
+                    return Ok(folder);
+                }
+                self.withdraw();
+                return Err(HandshakeError::BadAnswer);
+            }
+            if let Some(text) = read_answer(&self.file(FAILED))? {
+                remove(&self.file(FAILED))?;
+                let line = text.lines().map(str::trim).find(|l| !l.is_empty());
+                return Err(match line {
+                    Some(line) => HandshakeError::Refused(line.to_owned()),
+                    None => HandshakeError::NoAnswer,
+                });
+            }
+            // A helper finishing an earlier round removes export-request on its
+            // way out; it never does so before answering this one, so ask again.
+            if !self.file(REQUEST).exists() {
+                self.create_request()?;
+            }
+            if Instant::now() >= deadline {
+                self.withdraw();
+                return Err(HandshakeError::NoAnswer);
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Ends a request left from an earlier export (see the module docs).
+    fn end_leftover_request(&self) -> Result<(), HandshakeError> {
+        let request = self.file(REQUEST);
+        if !request.exists() {
+            return Ok(());
+        }
+        self.write_done()?;
+        if !wait_gone(&request, self.timeout) {
+            remove(&request)?;
+        }
+        Ok(())
+    }
+
+    fn create_request(&self) -> Result<(), HandshakeError> {
+        let path = self.file(REQUEST);
+        match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+            Err(cause) => Err(HandshakeError::Io { path, cause }),
+        }
+    }
+
+    fn write_done(&self) -> Result<(), HandshakeError> {
+        let path = self.file(DONE);
+        File::create(&path)
+            .map(drop)
+            .map_err(|cause| HandshakeError::Io { path, cause })
+    }
+
+    /// Gives up on the helper: "finished", and no request any more.
+    fn withdraw(&self) {
+        // Best effort: the error the caller returns is the one to show.
+        let _ = self.write_done();
+        let _ = remove(&self.file(REQUEST));
+    }
+
+    /// Step 5.
+    fn wait_released(&self) -> Release {
+        if wait_gone(&self.file(REQUEST), self.timeout) {
+            Release::Released
+        } else {
+            Release::Pending
+        }
+    }
+}
+
+/// Writes export-done when dropped, unless [`DoneGuard::finish`] did.
+struct DoneGuard<'a>(Option<&'a Handshake>);
+
+impl DoneGuard<'_> {
+    fn finish(&mut self) -> Result<(), HandshakeError> {
+        match self.0.take() {
+            Some(h) => h.write_done(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for DoneGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
+
+fn remove(path: &Path) -> Result<(), HandshakeError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(cause) => Err(HandshakeError::Io {
+            path: path.to_owned(),
+            cause,
+        }),
+    }
+}
+
+/// The text of an answer file, if it exists (at most [`ANSWER_LIMIT`] bytes).
+fn read_answer(path: &Path) -> Result<Option<String>, HandshakeError> {
+    let io = |cause| HandshakeError::Io {
+        path: path.to_owned(),
+        cause,
+    };
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(e)),
+    };
+    let mut bytes = Vec::new();
+    file.take(ANSWER_LIMIT)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+fn wait_gone(path: &Path, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if !path.exists() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(POLL);
+    }
+}
