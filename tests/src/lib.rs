@@ -30,3 +30,42 @@ pub fn bin(name: &str) -> PathBuf {
     );
     path
 }
+
+/// The sample programme's source folder.
+pub fn sample_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content-pack/sample")
+}
+
+/// A path as a command-line argument (test paths are always UTF-8).
+pub fn p(path: &std::path::Path) -> &str {
+    path.to_str().expect("test paths are UTF-8")
+}
+
+/// Runs a workspace binary with `args`, feeding `stdin` (closed when `None`),
+/// with `INSIDEOUT_KEY_PASSWORD` set to `password` when given.
+pub fn run(
+    name: &str,
+    args: &[&str],
+    stdin: Option<&str>,
+    password: Option<&str>,
+) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(bin(name));
+    command
+        .args(args)
+        .env_remove("INSIDEOUT_KEY_PASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(password) = password {
+        command.env("INSIDEOUT_KEY_PASSWORD", password);
+    }
+    let mut child = command.spawn().expect("the binary starts");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).expect("stdin is written");
+    }
+    drop(input);
+    child.wait_with_output().expect("the binary finishes")
+}

@@ -12,25 +12,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kiosk_core::{FakeClock, Kiosk};
-use tests::bin;
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
+use tests::{bin, p, run, sample_dir};
 
 fn ok(name: &str, args: &[&str], stdin: Option<&str>) {
-    let mut c = Command::new(bin(name))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(s) = stdin {
-        use std::io::Write;
-        c.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
-    }
-    let out = c.wait_with_output().unwrap();
+    let out = run(name, args, stdin, None);
     assert!(
         out.status.success(),
         "{name} {args:?}: {}",
@@ -69,7 +54,7 @@ fn killing_insideout_kiosk_simulate_loses_no_reported_step() {
     let t = tmp.path();
     let (ck, cp, pack) = (t.join("c.key"), t.join("c.pub"), t.join("p.iopack"));
     let template = t.join("template");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content-pack/sample");
+    let sample = sample_dir();
     ok(
         "insideout-provision",
         &[

@@ -5,34 +5,16 @@
 //! clear line on stderr, and none of the synthetic prison numbers `simulate`
 //! typed appears in any file or any output.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use kiosk_core::simulate::{pool_size, synthetic_numbers};
-use tests::bin;
-
-fn run(name: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(bin(name))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
+use tests::{p, run, sample_dir};
 
 struct Log(Vec<u8>);
 
 impl Log {
     fn ok(&mut self, name: &str, args: &[&str], stdin: Option<&str>) -> String {
-        let out = run(name, args, stdin);
+        let out = run(name, args, stdin, None);
         self.0.extend_from_slice(&out.stdout);
         self.0.extend_from_slice(&out.stderr);
         assert!(
@@ -44,7 +26,7 @@ impl Log {
     }
 
     fn refused(&mut self, name: &str, args: &[&str], stdin: Option<&str>) -> String {
-        let out = run(name, args, stdin);
+        let out = run(name, args, stdin, None);
         self.0.extend_from_slice(&out.stdout);
         self.0.extend_from_slice(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{name} {args:?} should fail");
@@ -52,14 +34,6 @@ impl Log {
         assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
         err
     }
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../content-pack/sample")
 }
 
 fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
@@ -108,7 +82,7 @@ fn provision_import_simulate_export_verify_report() {
         &[
             "pack",
             "build",
-            p(&sample()),
+            p(&sample_dir()),
             "--version",
             "1",
             "--secret-key",

@@ -162,20 +162,13 @@ fn step(work: &Path, program: &Path, args: &[&str], stdin: Option<&str>) -> Stri
     String::from_utf8_lossy(&traced.output.stdout).into_owned()
 }
 
-fn sample_source() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root")
-        .join("content-pack/sample")
-}
-
 #[test]
 fn every_headless_command_runs_without_a_network_and_never_opens_a_socket() {
     let provision = binary(PROVISION);
     let kiosk = binary(KIOSK);
     let tmp = tempfile::tempdir().unwrap();
     let work = tmp.path();
-    let sample = sample_source();
+    let sample = tests::sample_dir();
     let sample = sample.to_str().unwrap();
     fs::create_dir(work.join("usb")).unwrap();
 

@@ -3,19 +3,15 @@
 //! programme the kiosk installed equals the source it was built from.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use content_pack::{load_source, ContentStore};
-use tests::bin;
+use tests::{p, sample_dir};
 
 const PASSWORD: &str = "correct horse battery staple";
 
 fn run(name: &str, args: &[&str]) -> Output {
-    Command::new(bin(name))
-        .args(args)
-        .env("INSIDEOUT_KEY_PASSWORD", PASSWORD)
-        .output()
-        .unwrap()
+    tests::run(name, args, None, Some(PASSWORD))
 }
 
 fn ok(name: &str, args: &[&str]) -> String {
@@ -41,17 +37,6 @@ fn refused(name: &str, args: &[&str]) -> String {
     err
 }
 
-fn sample() -> &'static Path {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../content-pack/sample"
-    ))
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
 #[test]
 fn a_signed_sample_pack_goes_from_keygen_to_an_installed_programme() {
     let dir = tempfile::tempdir().unwrap();
@@ -75,7 +60,7 @@ fn a_signed_sample_pack_goes_from_keygen_to_an_installed_programme() {
         &[
             "pack",
             "build",
-            p(sample()),
+            p(&sample_dir()),
             "--version",
             "4",
             "--secret-key",
@@ -103,7 +88,7 @@ fn a_signed_sample_pack_goes_from_keygen_to_an_installed_programme() {
         ],
     ))
     .unwrap();
-    let source = load_source(sample()).unwrap();
+    let source = load_source(&sample_dir()).unwrap();
     assert_eq!(inspected["verified"], true);
     assert_eq!(inspected["manifest"]["version"], 4);
     assert_eq!(
@@ -171,7 +156,7 @@ fn a_signed_sample_pack_goes_from_keygen_to_an_installed_programme() {
         &[
             "pack",
             "build",
-            p(sample()),
+            p(&sample_dir()),
             "--version",
             "5",
             "--secret-key",
@@ -197,7 +182,7 @@ fn a_signed_sample_pack_goes_from_keygen_to_an_installed_programme() {
 fn a_source_mistake_names_the_file_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("src");
-    copy_dir(sample(), &src);
+    copy_dir(&sample_dir(), &src);
     let session = std::fs::read_dir(src.join("sessions"))
         .unwrap()
         .next()
