@@ -18,9 +18,10 @@
 //!    `export-ready`, `export-done` and, last, `export-request`: once
 //!    `export-request` is gone the stick can be taken out.
 //!
-//! If the helper does not answer within the timeout, the kiosk creates
-//! `export-done` and withdraws the request (removes `export-request`), so a
-//! helper that starts late puts the stick straight back.
+//! If the helper does not answer within the timeout, or refuses, or names no
+//! usable folder, the kiosk creates `export-done` and withdraws the request
+//! (removes `export-request`), so a helper that starts late puts the stick
+//! straight back and the path unit does not start it again.
 //!
 //! **A leftover `export-request`** (an earlier export that crashed, or whose
 //! helper never removed it) is ended first: the kiosk creates `export-done`
@@ -163,6 +164,9 @@ impl Handshake {
         self.create_request()?;
         let deadline = Instant::now() + self.timeout;
         loop {
+            // Looked at before the answers: the helper publishes export-failed
+            // before it removes export-request, never after.
+            let requested = self.file(REQUEST).exists();
             if let Some(text) = read_answer(&self.file(READY))? {
                 let folder = PathBuf::from(text.trim());
                 if folder.is_absolute() {
@@ -173,6 +177,8 @@ impl Handshake {
             }
             if let Some(text) = read_answer(&self.file(FAILED))? {
                 remove(&self.file(FAILED))?;
+                // The helper has ended the round already; this makes sure.
+                self.withdraw();
                 let line = text.lines().map(str::trim).find(|l| !l.is_empty());
                 return Err(match line {
                     Some(line) => HandshakeError::Refused(line.to_owned()),
@@ -181,7 +187,7 @@ impl Handshake {
             }
             // A helper finishing an earlier round removes export-request on its
             // way out; it never does so before answering this one, so ask again.
-            if !self.file(REQUEST).exists() {
+            if !requested {
                 self.create_request()?;
             }
             if Instant::now() >= deadline {

@@ -185,6 +185,7 @@ fn export_failed_is_shown_as_it_is_and_nothing_is_lost() {
         !u.run.join(FAILED).exists(),
         "export-failed is deleted once read"
     );
+    assert!(!u.run.join(REQUEST).exists(), "the round is over");
     assert_eq!(k.export_backlog().unwrap(), before, "the watermark moved");
     assert!(bundles(&u.export).is_empty());
 
