@@ -1,7 +1,7 @@
 //! `pack build`, `pack verify`, `pack inspect`.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -72,7 +72,7 @@ pub struct InspectArgs {
     keys: Keys,
 }
 
-fn load_key(path: &PathBuf) -> anyhow::Result<SigningKey> {
+fn load_key(path: &Path) -> anyhow::Result<SigningKey> {
     let password = if SigningKey::file_needs_password(path)? {
         Some(crate::password::existing_password()?)
     } else {
