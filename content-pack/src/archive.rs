@@ -168,12 +168,7 @@ impl UnverifiedPack {
                 SignatureProblem::Malformed => PackError::SignatureMalformed,
                 SignatureProblem::UntrustedKey(signer) => PackError::UntrustedSigner {
                     signer,
-                    trusted: keys
-                        .ids()
-                        .iter()
-                        .map(|k| k.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    trusted: keys.ids_text(),
                 },
                 SignatureProblem::Invalid(k) => PackError::SignatureInvalid(k),
             })?;

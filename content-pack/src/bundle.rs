@@ -447,11 +447,6 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, BundleError> {
     Ok(bytes)
 }
 
-/// The signature text exactly as [`BundleWriter`] writes it for this key.
-fn canonical_untrusted_comment(id: KeyId) -> String {
-    format!("untrusted comment: signature from InsideOut key {id}")
-}
-
 /// How much of a bundle [`open_bundle`] checks.
 #[derive(Clone, Copy)]
 pub enum BundleTrust<'a> {
@@ -482,26 +477,12 @@ pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<VerifiedBundle,
                 SignatureProblem::Malformed => BundleError::SignatureMalformed,
                 SignatureProblem::UntrustedKey(signer) => BundleError::WrongKey {
                     signer,
-                    expected: keys
-                        .ids()
-                        .iter()
-                        .map(|k| k.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    expected: keys.ids_text(),
                 },
                 SignatureProblem::Invalid(_) => BundleError::SignatureInvalid,
             })?;
-            // The untrusted comment and line endings are not covered by
-            // minisign's signature; require the exact form we write, so no
-            // byte can change.
-            if lines.len() != 5
-                || lines[0] != canonical_untrusted_comment(signer)
-                || !lines[2].starts_with("trusted comment: ")
-                || !lines[4].is_empty()
-                || lines.iter().any(|l| l.contains('\r') || l.ends_with(' '))
-            {
-                return Err(BundleError::SignatureMalformed);
-            }
+            // `verify` accepted only the canonical form we write (untrusted
+            // comment and line endings included), so no byte can change.
             Some(signer)
         }
     };
@@ -519,7 +500,9 @@ pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<VerifiedBundle,
                 "the manifest names another key than the one that signed it".into(),
             ));
         }
-        if lines[2] != format!("trusted comment: {}", trusted_comment(&manifest)) {
+        if lines.get(2).copied()
+            != Some(&format!("trusted comment: {}", trusted_comment(&manifest)))
+        {
             return Err(BundleError::SignatureMalformed);
         }
     }

@@ -231,6 +231,12 @@ impl TrustedKeys {
         self.0.iter().map(|k| k.key_id).collect()
     }
 
+    /// The trusted key ids, comma-separated, for messages.
+    pub fn ids_text(&self) -> String {
+        let ids: Vec<String> = self.ids().iter().map(KeyId::to_string).collect();
+        ids.join(", ")
+    }
+
     /// Checks that `sig_text` is a valid minisign signature of exactly `data`
     /// by one of the trusted keys, and returns that key's id.
     ///
