@@ -1,24 +1,23 @@
 //! The [`Controller`]: what every adapter shares. It owns the kiosk-core
 //! facade (behind a mutex, so import and export can run on a worker thread),
 //! the weak window handle, and the little state that belongs to the screen
-//! only: which screen to come back to after an idle lock, and the worksheet
-//! entries of the session in progress (kept in memory, never saved).
+//! only: which screen to come back to after an idle lock, which tool is open,
+//! and whether a USB stick was in at the last look.
 //!
 //! It decides nothing about the kiosk's behaviour: sign-in, lockout, the
 //! session runner, attendance, idle time, import and export are all
 //! kiosk-core calls. It only moves between screens and fills adapters.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use kiosk_core::{AuthState, Kiosk, KioskError};
-use slint::{ComponentHandle, Timer, TimerMode, VecModel};
+use kiosk_core::{views, IdleState, Kiosk, KioskError};
+use slint::{ComponentHandle, Timer, TimerMode};
 
 use crate::adapters;
-use crate::ui::{AppAdapter, AppWindow, HomeAdapter, Screen, WorksheetBox};
+use crate::ui::{AppAdapter, AppWindow, AttendanceAdapter, HomeAdapter, Screen};
 
 /// How often the clocks on screen and the idle check are refreshed.
 pub const TICK: Duration = Duration::from_secs(1);
@@ -29,8 +28,10 @@ pub struct Controller {
     window: slint::Weak<AppWindow>,
     /// The screen showing when the kiosk locked itself.
     resume: Cell<Option<Screen>>,
-    /// Worksheet entries per tool id, for the session in progress only.
-    worksheets: RefCell<HashMap<String, Rc<VecModel<WorksheetBox>>>>,
+    /// The tool showing on the tool screen.
+    open_tool: RefCell<Option<String>>,
+    /// Whether a USB stick was in when home was last filled.
+    stick_seen: Cell<Option<bool>>,
     /// Set while import or export runs on the worker thread.
     busy: Arc<std::sync::atomic::AtomicBool>,
     /// The demo facilitator's PIN, shown on the sign-in screen in `--demo`.
@@ -45,7 +46,8 @@ impl Controller {
             kiosk: Arc::new(Mutex::new(kiosk)),
             window: window.as_weak(),
             resume: Cell::new(None),
-            worksheets: RefCell::new(HashMap::new()),
+            open_tool: RefCell::new(None),
+            stick_seen: Cell::new(None),
             busy: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             demo_pin,
             tick: Timer::default(),
@@ -103,52 +105,63 @@ impl Controller {
     /// Fills the adapter of `screen` from the kiosk and shows it.
     pub fn show(self: &Rc<Self>, screen: Screen) {
         let Some(window) = self.window() else { return };
-        let filled = match screen {
-            Screen::SignIn => {
-                adapters::sign_in::refresh(&window, self);
-                Ok(())
-            }
-            Screen::Home => adapters::home::refresh(&window, self),
-            Screen::Choose => {
-                adapters::choose::refresh(&window, self);
-                Ok(())
-            }
-            Screen::Run => adapters::run::refresh(&window, self),
-            Screen::Attendance => {
-                adapters::attendance::refresh(&window, self);
-                Ok(())
-            }
-            Screen::Finish => adapters::finish::refresh(&window, self),
-            // The tool and transfer screens are filled by whoever opens them.
-            Screen::Tool | Screen::Transfer => Ok(()),
-        };
-        match filled {
+        match self.fill(&window, screen) {
             Ok(()) => window.global::<AppAdapter>().set_screen(screen),
             Err(e) => self.fail(e),
         }
     }
 
+    fn fill(&self, window: &AppWindow, screen: Screen) -> Result<(), KioskError> {
+        match screen {
+            Screen::SignIn => adapters::sign_in::refresh(window, self),
+            Screen::Home => adapters::home::refresh(window, self),
+            Screen::Choose => {
+                adapters::choose::refresh(window, self);
+                Ok(())
+            }
+            Screen::Run => adapters::run::refresh(window, self),
+            Screen::Tools => adapters::tool::refresh_picker(window, self),
+            Screen::Tool => adapters::tool::refresh(window, self),
+            Screen::Attendance => {
+                adapters::attendance::refresh(window, self);
+                Ok(())
+            }
+            Screen::Finish => adapters::finish::refresh(window, self),
+            // The transfer screen is filled by whoever starts the work.
+            Screen::Transfer => Ok(()),
+        }
+    }
+
     /// Handles an error from kiosk-core: back to the PIN screen if nobody is
     /// signed in any more, otherwise home with the message (kiosk-core's
-    /// messages are written for staff to read as they are).
+    /// messages are written for staff to read as they are). If home itself
+    /// cannot be filled, its message says why; this never loops.
     pub fn fail(self: &Rc<Self>, error: KioskError) {
         if matches!(error, KioskError::NotSignedIn) {
             self.lock_screen();
             return;
         }
         let Some(window) = self.window() else { return };
-        let message = error.to_string();
-        if self.screen() != Screen::Home {
-            self.show(Screen::Home);
-        }
+        let message = match self.fill(&window, Screen::Home) {
+            Ok(()) => error.to_string(),
+            Err(also) => format!("{error} ({also})"),
+        };
+        window.global::<AppAdapter>().set_screen(Screen::Home);
         window.global::<HomeAdapter>().set_message(message.into());
     }
 
-    /// The kiosk locked itself: remember where we were and show the PIN screen.
+    /// The kiosk locked itself: remember where we were and show the PIN
+    /// screen. A prison number half typed is thrown away, not kept behind
+    /// the lock.
     pub fn lock_screen(self: &Rc<Self>) {
         let now = self.screen();
         if now != Screen::SignIn {
             self.resume.set(Some(now));
+        }
+        if let Some(window) = self.window() {
+            let attendance = window.global::<AttendanceAdapter>();
+            attendance.set_entry("".into());
+            attendance.set_pending(false);
         }
         self.show(Screen::SignIn);
     }
@@ -162,12 +175,6 @@ impl Controller {
             None => Screen::Home,
         };
         self.show(next);
-        // The tool screen is filled when opened; refill it on resume.
-        if next == Screen::Tool {
-            if let Some(window) = self.window() {
-                adapters::tool::reshow(&window, self);
-            }
-        }
     }
 
     /// Forgets where to resume (after sign-out).
@@ -175,22 +182,19 @@ impl Controller {
         self.resume.set(None);
     }
 
-    /// The worksheet entries for `tool_id` in this session, made by `make` the first time.
-    pub fn worksheet(
-        &self,
-        tool_id: &str,
-        make: impl FnOnce() -> Vec<WorksheetBox>,
-    ) -> Rc<VecModel<WorksheetBox>> {
-        self.worksheets
-            .borrow_mut()
-            .entry(tool_id.to_owned())
-            .or_insert_with(|| Rc::new(VecModel::from(make())))
-            .clone()
+    /// The tool showing on the tool screen.
+    pub fn open_tool(&self) -> Option<String> {
+        self.open_tool.borrow().clone()
     }
 
-    /// Throws the worksheet entries away (the session ended).
-    pub fn clear_worksheets(&self) {
-        self.worksheets.borrow_mut().clear();
+    /// Sets the tool the tool screen shows.
+    pub fn set_open_tool(&self, id: Option<String>) {
+        *self.open_tool.borrow_mut() = id;
+    }
+
+    /// Remembers whether a stick was in; `true` if that changed.
+    pub fn stick_changed(&self, present: bool) -> bool {
+        self.stick_seen.replace(Some(present)) != Some(present)
     }
 
     /// Any touch or key press: kiosk-core restarts its idle time.
@@ -211,29 +215,35 @@ impl Controller {
         });
     }
 
-    /// One tick (also called by tests after moving the clock).
+    /// One tick (also called by tests after moving the clock): kiosk-core's
+    /// idle check (its warning over any screen, then the lock), the run
+    /// screen's clocks and the notes' glance, and home noticing a stick.
     pub fn on_tick(self: &Rc<Self>) {
-        let locked = {
+        let (idle, stick) = {
             let Some(mut kiosk) = self.try_kiosk() else {
                 return;
             };
-            match kiosk.check_idle() {
-                Ok(_) => matches!(kiosk.auth_state(), AuthState::IdleLocked { .. }),
-                Err(_) => false,
-            }
+            (
+                kiosk.check_idle().unwrap_or(IdleState::Active),
+                kiosk.stick_present(),
+            )
         };
+        let Some(window) = self.window() else { return };
         let screen = self.screen();
-        if locked && screen != Screen::SignIn {
+        window
+            .global::<AppAdapter>()
+            .set_idle_warning(views::idle_warning(idle).unwrap_or_default().into());
+        if idle == IdleState::Locked && screen != Screen::SignIn {
             self.lock_screen();
             return;
         }
-        let Some(window) = self.window() else { return };
         match screen {
             Screen::Run => {
                 if let Err(e) = adapters::run::refresh(&window, self) {
                     self.fail(e);
                 }
             }
+            Screen::Home if self.stick_changed(stick) => self.show(Screen::Home),
             Screen::SignIn => adapters::sign_in::refresh_lockout(&window, self),
             _ => {}
         }

@@ -76,6 +76,7 @@ pub struct Options {
 /// Slint platform (the real one, or the testing backend) but no event loop.
 pub fn init(kiosk: Kiosk, options: Options) -> anyhow::Result<(AppWindow, Rc<Controller>)> {
     let window = AppWindow::new().context("could not create the kiosk window")?;
+    adapters::home::apply_text_size(&window, kiosk.display());
     let controller = Controller::new(&window, kiosk, options.demo_pin);
     adapters::connect_all(&window, &controller);
     // Close requests (Alt+F4, the window manager) are refused: the kiosk
@@ -102,6 +103,20 @@ pub fn run(mode: Mode, usb_dir: Option<PathBuf>) -> anyhow::Result<()> {
         Mode::Demo => {
             let demo = Demo::create().context("could not set up the demo")?;
             let kiosk = demo.open(clock).context("could not open the demo kiosk")?;
+            eprintln!(
+                "insideout-kiosk: demo kiosk in {}; its USB stick is the folder {} \
+                 (put .iopack files there to import them); Ctrl+C ends the demo and deletes both",
+                demo.data_dir().display(),
+                demo.usb_dir().display()
+            );
+            // Ctrl+C or SIGTERM ends the event loop, so `demo` is dropped and
+            // deletes its folders (a demo killed outright is swept by the next).
+            ctrlc::set_handler(|| {
+                let _ = slint::invoke_from_event_loop(|| {
+                    let _ = slint::quit_event_loop();
+                });
+            })
+            .context("could not catch Ctrl+C for the demo")?;
             let options = Options {
                 demo_pin: Some(DEMO_PIN.to_owned()),
             };

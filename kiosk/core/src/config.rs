@@ -9,6 +9,11 @@ use crate::error::KioskError;
 
 /// Idle minutes before the kiosk locks, when `kiosk.toml` does not say.
 pub const DEFAULT_IDLE_MINUTES: u32 = 5;
+/// Idle minutes before the kiosk locks while a session is in progress (the
+/// group talks and nobody touches the screen for a long time).
+pub const DEFAULT_SESSION_IDLE_MINUTES: u32 = 30;
+/// Seconds of warning, with a countdown, before a lock during a session.
+pub const DEFAULT_IDLE_WARNING_SECONDS: u32 = 60;
 /// Where USB sticks are mounted, when `kiosk.toml` does not say.
 pub const DEFAULT_USB_DIR: &str = "/media/insideout-usb";
 
@@ -61,9 +66,24 @@ pub struct KioskConfig {
     pub site: String,
     /// The wing, e.g. "B".
     pub wing: String,
-    /// Minutes without a touch or key press before the kiosk locks.
+    /// Minutes without a touch or key press before the kiosk locks, when no
+    /// session is in progress.
     #[serde(default = "default_idle")]
     pub idle_minutes: u32,
+    /// The same while a session is in progress.
+    #[serde(default = "default_session_idle")]
+    pub session_idle_minutes: u32,
+    /// Seconds of warning before a lock during a session (0: none).
+    #[serde(default = "default_idle_warning")]
+    pub idle_warning_seconds: u32,
+    /// The most people in one group.
+    #[serde(default = "default_group_limit")]
+    pub group_limit: usize,
+    /// Whether the PIN pad shows its digits in a new order each time, so the
+    /// room cannot learn a PIN from where the fingers go. Unset: on under the
+    /// systemd unit (the wing), off elsewhere (the demo, tests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scramble_pin_pad: Option<bool>,
     /// Where USB sticks are mounted.
     #[serde(default = "default_usb")]
     pub usb_dir: PathBuf,
@@ -73,6 +93,15 @@ pub struct KioskConfig {
 
 fn default_idle() -> u32 {
     DEFAULT_IDLE_MINUTES
+}
+fn default_session_idle() -> u32 {
+    DEFAULT_SESSION_IDLE_MINUTES
+}
+fn default_idle_warning() -> u32 {
+    DEFAULT_IDLE_WARNING_SECONDS
+}
+fn default_group_limit() -> usize {
+    crate::runner::GROUP_LIMIT
 }
 fn default_usb() -> PathBuf {
     PathBuf::from(DEFAULT_USB_DIR)
@@ -94,7 +123,35 @@ impl KioskConfig {
             problem: e.to_string(),
         })?;
         config.trusted()?;
+        if config.group_limit == 0 || config.session_idle_minutes == 0 || config.idle_minutes == 0 {
+            return Err(KioskError::Config {
+                path,
+                problem: "idle_minutes, session_idle_minutes and group_limit must be above 0"
+                    .into(),
+            });
+        }
         Ok(config)
+    }
+
+    /// A configuration with every optional setting at its default.
+    pub fn new(site: String, wing: String, usb_dir: PathBuf, trusted_keys: Vec<String>) -> Self {
+        KioskConfig {
+            site,
+            wing,
+            idle_minutes: DEFAULT_IDLE_MINUTES,
+            session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
+            idle_warning_seconds: DEFAULT_IDLE_WARNING_SECONDS,
+            group_limit: crate::runner::GROUP_LIMIT,
+            scramble_pin_pad: None,
+            usb_dir,
+            trusted_keys,
+        }
+    }
+
+    /// Whether the PIN pad is scrambled (see [`KioskConfig::scramble_pin_pad`]).
+    pub fn scrambles_pin_pad(&self) -> bool {
+        self.scramble_pin_pad
+            .unwrap_or_else(|| std::env::var_os("NOTIFY_SOCKET").is_some())
     }
 
     /// The trusted keys, parsed.

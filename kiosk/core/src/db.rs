@@ -6,7 +6,9 @@
 //! events and ids of staff and programme items, never anything about a
 //! participant.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use content_pack::PhaseKind;
@@ -15,10 +17,15 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::auth::Lockout;
 use crate::error::KioskError;
 use crate::pseudonym::Pseudonym;
-use crate::runner::{Attendee, Effect, PhasePlan, RunState, RunStore};
+use crate::runner::{Attendee, Effect, PhasePlan, RunContent, RunState, RunStore, WorksheetEntry};
 
-/// The migrations, in order; `user_version` is how many have run.
-const MIGRATIONS: &[&str] = &[r#"
+/// The migrations, in order; `user_version` is how many have run. The second
+/// keeps what a session in progress needs with its run: its content (so an
+/// import during it never traps it), its group limit, and its worksheets
+/// (wiped when the run ends). An attendance's `idx` is its participant number
+/// less one, so numbers stay stable when someone is taken off the list.
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE facilitators (
   id TEXT PRIMARY KEY, pin_hash TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL);
@@ -40,7 +47,16 @@ CREATE TABLE attendances (
   run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   idx INTEGER NOT NULL, pseudonym BLOB, left_early INTEGER NOT NULL, added TEXT NOT NULL,
   PRIMARY KEY (run_id, idx)) WITHOUT ROWID;
-"#];
+"#,
+    r#"
+ALTER TABLE runs ADD COLUMN group_limit INTEGER NOT NULL DEFAULT 12;
+ALTER TABLE runs ADD COLUMN content TEXT;
+CREATE TABLE worksheets (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  tool TEXT NOT NULL, field INTEGER NOT NULL, text TEXT NOT NULL, score INTEGER,
+  PRIMARY KEY (run_id, tool, field)) WITHOUT ROWID;
+"#,
+];
 
 /// Newest schema version this build knows.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -205,6 +221,8 @@ impl Db {
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Worksheet text is wiped when a session ends: overwrite, not just unlink.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         let mut db = Db { conn };
         db.migrate()?;
         Ok(db)
@@ -364,9 +382,70 @@ impl Db {
         )?)
     }
 
+    /// Copies the WAL into the database and empties it, so what a finished
+    /// or discarded session deleted (its worksheets, overwritten in place by
+    /// `secure_delete`) is left in no file.
+    pub(crate) fn checkpoint(&self) -> Result<(), KioskError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Replaces the content kept with the run in progress (a run saved
+    /// before content was kept with runs gets it from the installed programme).
+    pub(crate) fn set_content(&self, s: &RunState) -> Result<(), KioskError> {
+        self.conn.execute(
+            "UPDATE runs SET content = ?2 WHERE uid = ?1 AND ended IS NULL",
+            params![s.run_uid, content_to_json(&s.content)?],
+        )?;
+        Ok(())
+    }
+
     fn run_id(tx: &Transaction<'_>, uid: &str) -> Result<i64, KioskError> {
         Ok(tx.query_row("SELECT id FROM runs WHERE uid = ?1", [uid], |r| r.get(0))?)
     }
+}
+
+fn attendee(s: &RunState, number: u32) -> Result<&Attendee, KioskError> {
+    s.attendee_position(number)
+        .map(|i| &s.attendees[i])
+        .ok_or_else(|| bad("attendee number").into())
+}
+
+/// How a run's content is kept: the programme's own JSON for the session
+/// and tools, pictures as hex.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredContent {
+    session: content_pack::Session,
+    tools: Vec<content_pack::Tool>,
+    pictures: BTreeMap<String, String>,
+}
+
+fn content_to_json(c: &RunContent) -> Result<String, KioskError> {
+    let stored = StoredContent {
+        session: c.session.clone(),
+        tools: c.tools.clone(),
+        pictures: c
+            .pictures
+            .iter()
+            .map(|(k, v)| (k.clone(), hex::encode(v)))
+            .collect(),
+    };
+    serde_json::to_string(&stored).map_err(|e| KioskError::Database(bad(&format!("content ({e})"))))
+}
+
+fn content_from_json(json: &str) -> rusqlite::Result<RunContent> {
+    let stored: StoredContent = serde_json::from_str(json).map_err(|_| bad("session content"))?;
+    let pictures = stored
+        .pictures
+        .into_iter()
+        .map(|(k, v)| hex::decode(v).map(|b| (k, b)).map_err(|_| bad("picture")))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(RunContent {
+        session: stored.session,
+        tools: stored.tools,
+        pictures,
+    })
 }
 
 fn save_progress(tx: &Transaction<'_>, s: &RunState) -> Result<(), KioskError> {
@@ -392,7 +471,7 @@ impl RunStore for Db {
             .query_row(
                 "SELECT id, uid, session_id, session_number, session_title, facilitator_id,
                         pack_version, started, phase_kinds, planned, phase, phase_entered,
-                        elapsed, reached, tools
+                        elapsed, reached, tools, group_limit, content
                  FROM runs WHERE ended IS NULL ORDER BY id DESC LIMIT 1",
                 [],
                 |r| {
@@ -432,6 +511,12 @@ impl RunStore for Db {
                             .map(str::to_owned)
                             .collect(),
                         attendees: vec![],
+                        group_limit: r.get::<_, i64>(15)? as usize,
+                        worksheets: BTreeMap::new(),
+                        content: Arc::new(match r.get::<_, Option<String>>(16)? {
+                            Some(json) => content_from_json(&json)?,
+                            None => RunContent::legacy(r.get(2)?, r.get(3)?, r.get(4)?),
+                        }),
                         phases,
                     };
                     if state.phase >= state.phases.len()
@@ -447,21 +532,37 @@ impl RunStore for Db {
             return Ok(None);
         };
         let mut st = self.conn.prepare(
-            "SELECT pseudonym, left_early, added FROM attendances WHERE run_id = ?1 ORDER BY idx",
+            "SELECT idx, pseudonym, left_early, added FROM attendances
+             WHERE run_id = ?1 ORDER BY idx",
         )?;
         let rows = st.query_map([id], |r| {
-            let p: Option<Vec<u8>> = r.get(0)?;
+            let p: Option<Vec<u8>> = r.get(1)?;
             let pseudonym = match p {
                 None => None,
                 Some(b) => Some(Pseudonym::from_slice(&b).ok_or_else(|| bad("pseudonym"))?),
             };
             Ok(Attendee {
+                number: u32::try_from(r.get::<_, i64>(0)? + 1).map_err(|_| bad("attendee"))?,
                 pseudonym,
-                left_early: r.get(1)?,
-                added: parse_ts(&r.get::<_, String>(2)?)?,
+                left_early: r.get(2)?,
+                added: parse_ts(&r.get::<_, String>(3)?)?,
             })
         })?;
         state.attendees = rows.collect::<Result<_, _>>()?;
+        let mut st = self
+            .conn
+            .prepare("SELECT tool, field, text, score FROM worksheets WHERE run_id = ?1")?;
+        let rows = st.query_map([id], |r| {
+            let score: Option<i64> = r.get(3)?;
+            Ok((
+                (r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize),
+                WorksheetEntry {
+                    text: r.get(2)?,
+                    score: score.map(|s| s.clamp(0, 10) as u8),
+                },
+            ))
+        })?;
+        state.worksheets = rows.collect::<Result<_, _>>()?;
         Ok(Some(state))
     }
 
@@ -472,8 +573,8 @@ impl RunStore for Db {
         tx.execute(
             "INSERT INTO runs (uid, session_id, session_number, session_title, facilitator_id,
                                pack_version, started, phase_kinds, planned, phase, phase_entered,
-                               elapsed, reached, tools)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                               elapsed, reached, tools, group_limit, content)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 s.run_uid,
                 s.session_id,
@@ -489,6 +590,8 @@ impl RunStore for Db {
                 join(&s.elapsed_secs),
                 s.reached as i64,
                 s.tools_used.join(","),
+                s.group_limit as i64,
+                content_to_json(&s.content)?,
             ],
         )?;
         tx.commit()?;
@@ -504,30 +607,50 @@ impl RunStore for Db {
         for e in effects {
             match e {
                 Effect::SaveProgress => save_progress(&tx, s)?,
-                Effect::SaveAttendee(i) => {
-                    let a = s.attendees.get(*i).ok_or_else(|| bad("attendee index"))?;
+                Effect::SaveAttendee(n) => {
+                    let a = attendee(s, *n)?;
                     tx.execute(
                         "INSERT INTO attendances (run_id, idx, pseudonym, left_early, added)
                          VALUES (?1, ?2, ?3, ?4, ?5)",
                         params![
                             id,
-                            *i as i64,
+                            i64::from(*n) - 1,
                             a.pseudonym.as_ref().map(|p| &p.as_bytes()[..]),
                             a.left_early,
                             ts(a.added)
                         ],
                     )?;
                 }
-                Effect::SaveLeftEarly(i) => {
-                    let a = s.attendees.get(*i).ok_or_else(|| bad("attendee index"))?;
+                Effect::DeleteAttendee(n) => {
+                    tx.execute(
+                        "DELETE FROM attendances WHERE run_id = ?1 AND idx = ?2",
+                        params![id, i64::from(*n) - 1],
+                    )?;
+                }
+                Effect::SaveLeftEarly(n) => {
+                    let a = attendee(s, *n)?;
                     tx.execute(
                         "UPDATE attendances SET left_early = ?3 WHERE run_id = ?1 AND idx = ?2",
-                        params![id, *i as i64, a.left_early],
+                        params![id, i64::from(*n) - 1, a.left_early],
+                    )?;
+                }
+                Effect::SaveWorksheet(tool, field) => {
+                    let key = (tool.clone(), *field);
+                    let e = s.worksheets.get(&key).ok_or_else(|| bad("worksheet box"))?;
+                    tx.execute(
+                        "INSERT INTO worksheets (run_id, tool, field, text, score)
+                         VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (run_id, tool, field)
+                         DO UPDATE SET text = excluded.text, score = excluded.score",
+                        params![id, tool, *field as i64, e.text, e.score],
                     )?;
                 }
                 Effect::Close(at) => {
+                    // The session's worksheets and content copy go with it:
+                    // only its attendance is kept (secure_delete overwrites).
+                    tx.execute("DELETE FROM worksheets WHERE run_id = ?1", [id])?;
                     tx.execute(
-                        "UPDATE runs SET ended = ?2,
+                        "UPDATE runs SET ended = ?2, content = NULL,
                            export_seq = (SELECT COALESCE(MAX(export_seq), 0) + 1 FROM runs)
                          WHERE id = ?1",
                         params![id, ts(*at)],

@@ -8,7 +8,9 @@
 //! demo facilitator with [`DEMO_PIN`], runs a few past sessions so export has
 //! rows waiting, and puts version 2 of the pack in the demo USB folder so the
 //! import screen has something to offer. Everything is deleted when the
-//! [`Demo`] is dropped.
+//! [`Demo`] is dropped, and a demo that was killed before it could tidy up
+//! is deleted by the next one (each demo folder names its process in
+//! `owner.pid`; a folder whose process is gone is stale).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -44,10 +46,13 @@ fn demo_err(what: &str) -> impl FnOnce(String) -> KioskError + '_ {
 impl Demo {
     /// Makes the demo kiosk (a second or two: it builds and installs a pack).
     pub fn create() -> Result<Demo, KioskError> {
+        sweep_stale(&std::env::temp_dir());
         let tmp = tempfile::Builder::new()
-            .prefix("insideout-demo-")
+            .prefix(PREFIX)
             .tempdir()
             .map_err(KioskError::io(std::env::temp_dir()))?;
+        let owner = tmp.path().join(OWNER);
+        std::fs::write(&owner, std::process::id().to_string()).map_err(KioskError::io(&owner))?;
         let demo = Demo { tmp };
         let source = demo.root().join("sample-source");
         write_sample(&source)?;
@@ -102,6 +107,32 @@ impl Demo {
     }
 }
 
+const PREFIX: &str = "insideout-demo-";
+const OWNER: &str = "owner.pid";
+
+/// Deletes demo folders in `tmp` left by demo processes that no longer run
+/// (killed before they could delete their own). Best effort: a folder that
+/// cannot be read or deleted is left for the next try.
+pub fn sweep_stale(tmp: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(PREFIX))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| {
+            let pid = std::fs::read_to_string(e.path().join(OWNER)).ok();
+            let alive = pid
+                .as_deref()
+                .and_then(|p| p.trim().parse::<u32>().ok())
+                .is_some_and(|p| Path::new("/proc").join(p.to_string()).exists());
+            !alive
+        })
+        .filter(|e| std::fs::remove_dir_all(e.path()).is_ok())
+        .count()
+}
+
 /// Writes the embedded sample source into `dir`.
 fn write_sample(dir: &Path) -> Result<(), KioskError> {
     for (rel, bytes) in SAMPLE_FILES {
@@ -152,5 +183,21 @@ mod tests {
         drop(k);
         drop(demo);
         assert!(!dir.exists());
+    }
+
+    #[test]
+    fn a_killed_demos_folder_is_swept_and_a_running_ones_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dead = tmp.path().join("insideout-demo-dead");
+        let live = tmp.path().join("insideout-demo-live");
+        let other = tmp.path().join("someone-elses");
+        for d in [&dead, &live, &other] {
+            std::fs::create_dir_all(d.join("data")).unwrap();
+        }
+        // No process has pid u32::MAX - 1; this test's own process runs.
+        std::fs::write(dead.join(OWNER), (u32::MAX - 1).to_string()).unwrap();
+        std::fs::write(live.join(OWNER), std::process::id().to_string()).unwrap();
+        assert_eq!(sweep_stale(tmp.path()), 1);
+        assert!(!dead.exists() && live.exists() && other.exists());
     }
 }

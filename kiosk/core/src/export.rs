@@ -111,11 +111,13 @@ impl fmt::Display for StickExport {
                     write!(f, ", folder {}", name.to_string_lossy())?;
                 }
                 match release {
-                    Some(Release::Released) => f.write_str("; the stick can be taken out now"),
+                    // Without a hand-shake the bundle was fsynced in place.
+                    Some(Release::Released) | None => {
+                        f.write_str("; the stick can be taken out now")
+                    }
                     Some(Release::Pending) => f.write_str(
                         "; wait one minute before taking the stick out, so that it is safely written",
                     ),
-                    None => Ok(()),
                 }
             }
             (outcome, _) => write!(f, "{outcome}"),

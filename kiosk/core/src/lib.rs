@@ -100,6 +100,7 @@ pub mod report;
 pub mod runner;
 pub mod simulate;
 pub mod usb;
+pub mod views;
 
 pub use auth::{HumanDuration, SignInError};
 pub use clock::{Clock, FakeClock, SystemClock};
@@ -108,7 +109,8 @@ pub use error::KioskError;
 pub use export::{ExportBacklog, ExportOutcome, ExportScope, StickExport};
 pub use handshake::{Handshake, HandshakeError, Release};
 pub use kiosk::{
-    Added, AttendeeView, AuthState, Kiosk, PhaseTiming, RunSummary, RunView, SignedIn,
+    Added, AttendeeView, AuthState, Display, IdleState, Kiosk, PhaseTiming, RunSummary, RunView,
+    SignedIn, TEXT_SIZES,
 };
 pub use provision::{InitOptions, KioskIdentity, Overwrite, PinChange};
 pub use pseudonym::{Pseudonym, Pseudonymiser};

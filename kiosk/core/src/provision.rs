@@ -101,11 +101,13 @@ pub fn init_kiosk(
     }
     let dir = DataDir::new(root);
     let config = KioskConfig {
-        site: opts.site.clone(),
-        wing: opts.wing.clone(),
         idle_minutes: opts.idle_minutes,
-        usb_dir: opts.usb_dir.clone(),
-        trusted_keys: opts.trusted_keys.clone(),
+        ..KioskConfig::new(
+            opts.site.clone(),
+            opts.wing.clone(),
+            opts.usb_dir.clone(),
+            opts.trusted_keys.clone(),
+        )
     };
     for (i, key) in opts.trusted_keys.iter().enumerate() {
         content_pack::TrustedKey::from_text(key)

@@ -8,13 +8,66 @@
 //! saved, and after a power cut the kiosk comes back to the same phase with
 //! the same attendees.
 
-use chrono::{DateTime, Utc};
-use content_pack::{PhaseKind, Session};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use content_pack::{PhaseKind, Session, Tool};
 
 use crate::pseudonym::Pseudonym;
 
-/// Above this many attendees the kiosk warns (the group is too big).
+/// The most people in one group when `kiosk.toml` does not say.
 pub const GROUP_LIMIT: usize = 12;
+
+/// How long Next is ignored after the phase changed, so a double or triple
+/// tap on Next moves one phase, never two.
+pub const NEXT_GUARD: Duration = Duration::milliseconds(1500);
+
+/// The most characters one worksheet box keeps.
+pub const WORKSHEET_TEXT_LIMIT: usize = 2000;
+
+/// Everything the screens of a session need, copied from the installed
+/// programme when the session starts and saved with the run, so a content
+/// import during the session, or a damaged installed pack, never traps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunContent {
+    /// The session as the programme had it.
+    pub session: Session,
+    /// Every tool of the programme (main work can open any of them).
+    pub tools: Vec<Tool>,
+    /// The phases' pictures (pack path → file bytes).
+    pub pictures: BTreeMap<String, Vec<u8>>,
+}
+
+impl RunContent {
+    /// What a run saved before content was kept with it has: its title
+    /// only. [`RunContent::is_legacy`] tells; the facade fills it in from
+    /// the installed programme.
+    pub fn legacy(session_id: String, number: u32, title: String) -> RunContent {
+        RunContent {
+            session: Session {
+                id: session_id,
+                number,
+                title,
+                points: vec![],
+                minutes: 0,
+                phases: vec![],
+            },
+            tools: vec![],
+            pictures: BTreeMap::new(),
+        }
+    }
+
+    /// Whether this is [`RunContent::legacy`]'s placeholder.
+    pub fn is_legacy(&self) -> bool {
+        self.session.phases.is_empty()
+    }
+
+    /// The tool with this id.
+    pub fn tool(&self, id: &str) -> Option<&Tool> {
+        self.tools.iter().find(|t| t.id == id)
+    }
+}
 
 /// One phase of the session being run: what was planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,12 +81,24 @@ pub struct PhasePlan {
 /// Someone who attended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attendee {
+    /// Their number in this session ("Participant 7" is 7); it never changes,
+    /// even when someone added before them is removed.
+    pub number: u32,
     /// The pseudonym, or `None` for an anonymous attendee.
     pub pseudonym: Option<Pseudonym>,
     /// Marked as having left before the end.
     pub left_early: bool,
     /// When they were added.
     pub added: DateTime<Utc>,
+}
+
+/// What the group wrote in one worksheet box, or its score.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WorksheetEntry {
+    /// The text (grid and list worksheets).
+    pub text: String,
+    /// The score from 0 to 10 (rating worksheets); `None` until scored.
+    pub score: Option<u8>,
 }
 
 /// A session in progress.
@@ -65,19 +130,28 @@ pub struct RunState {
     pub reached: usize,
     /// Tools used, in first-use order.
     pub tools_used: Vec<String>,
-    /// Attendees, in the order added; "Participant N" is index N-1.
+    /// Attendees, in the order added.
     pub attendees: Vec<Attendee>,
+    /// The most attendees this group may have.
+    pub group_limit: usize,
+    /// Worksheet boxes written in, by (tool id, box index). Kept only while
+    /// the session is in progress; never exported.
+    pub worksheets: BTreeMap<(String, usize), WorksheetEntry>,
+    /// What the session's screens show.
+    pub content: Arc<RunContent>,
 }
 
 impl RunState {
-    /// A new run of `session` starting at `now` in its first phase.
+    /// A new run of `content.session` starting at `now` in its first phase.
     pub fn start(
         run_uid: String,
-        session: &Session,
+        content: RunContent,
         facilitator_id: &str,
         pack_version: u64,
+        group_limit: usize,
         now: DateTime<Utc>,
     ) -> RunState {
+        let session = &content.session;
         let phases: Vec<PhasePlan> = session
             .phases
             .iter()
@@ -101,6 +175,9 @@ impl RunState {
             reached: 0,
             tools_used: Vec::new(),
             attendees: Vec::new(),
+            group_limit,
+            worksheets: BTreeMap::new(),
+            content: Arc::new(content),
         }
     }
 
@@ -128,6 +205,16 @@ impl RunState {
     pub fn attendee_count(&self) -> usize {
         self.attendees.len()
     }
+
+    /// The number the next attendee gets.
+    fn next_number(&self) -> u32 {
+        self.attendees.iter().map(|a| a.number).max().unwrap_or(0) + 1
+    }
+
+    /// The position of attendee `number` in [`RunState::attendees`].
+    pub fn attendee_position(&self, number: u32) -> Option<usize> {
+        self.attendees.iter().position(|a| a.number == number)
+    }
 }
 
 fn secs_between(a: DateTime<Utc>, b: DateTime<Utc>) -> u64 {
@@ -137,7 +224,7 @@ fn secs_between(a: DateTime<Utc>, b: DateTime<Utc>) -> u64 {
 /// Something the facilitator did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// Go to the next phase.
+    /// Go to the next phase (ignored within [`NEXT_GUARD`] of a phase change).
     Next,
     /// Go back to the previous phase.
     Back,
@@ -145,12 +232,32 @@ pub enum Event {
     UseTool(String),
     /// Add an attendee (pseudonym, or `None` for anonymous).
     Add(Option<Pseudonym>),
-    /// Mark attendee `index` (from 0) as having left early, or undo it.
+    /// Take attendee `number` off the list (added by mistake).
+    Remove(u32),
+    /// Mark attendee `number` as having left early, or undo it.
     LeftEarly {
-        /// Index from 0.
-        index: usize,
+        /// Their number ("Participant 7" is 7).
+        number: u32,
         /// `true` to mark, `false` to undo.
         left: bool,
+    },
+    /// Write in box `field` of tool `tool`'s worksheet.
+    Write {
+        /// Tool id.
+        tool: String,
+        /// Box index.
+        field: usize,
+        /// The whole text of the box now.
+        text: String,
+    },
+    /// Score box `field` of tool `tool`'s worksheet (0 to 10).
+    Score {
+        /// Tool id.
+        tool: String,
+        /// Box index.
+        field: usize,
+        /// The score.
+        score: u8,
     },
     /// End the session.
     Finish,
@@ -161,11 +268,15 @@ pub enum Event {
 pub enum Effect {
     /// The phase, times and tools changed: save them.
     SaveProgress,
-    /// Attendee `index` was added: save them.
-    SaveAttendee(usize),
-    /// Attendee `index` changed left-early: save it.
-    SaveLeftEarly(usize),
-    /// The session ended at this time: close the run.
+    /// Attendee `number` was added: save them.
+    SaveAttendee(u32),
+    /// Attendee `number` was removed: delete them.
+    DeleteAttendee(u32),
+    /// Attendee `number` changed left-early: save it.
+    SaveLeftEarly(u32),
+    /// A worksheet box changed: save it.
+    SaveWorksheet(String, usize),
+    /// The session ended at this time: close the run and wipe its worksheets.
     Close(DateTime<Utc>),
 }
 
@@ -182,14 +293,28 @@ pub enum RunError {
     /// The same person was added twice.
     #[error("that person is already here as {0}")]
     AlreadyHere(String),
-    /// No attendee with that index.
+    /// No attendee with that number.
     #[error("there is no Participant {0}")]
-    NoSuchAttendee(usize),
+    NoSuchAttendee(u32),
+    /// The group is at its limit.
+    #[error("the group is full: {0} is the most for one group; take someone off the list first, or run a second group")]
+    GroupFull(usize),
+    /// A tool this session's content does not have.
+    #[error("tool `{0}` is not in this session's programme")]
+    UnknownTool(String),
+    /// A worksheet box the tool does not have, or a score above 10.
+    #[error("tool `{tool}` has no worksheet box {field} that takes this")]
+    NoSuchBox {
+        /// Tool id.
+        tool: String,
+        /// Box index.
+        field: usize,
+    },
 }
 
-/// The label shown for attendee `index` (from 0).
-pub fn label(index: usize) -> String {
-    format!("Participant {}", index + 1)
+/// The label shown for attendee `number`.
+pub fn label(number: u32) -> String {
+    format!("Participant {number}")
 }
 
 /// One step of the runner. Pure: same inputs, same outputs.
@@ -204,6 +329,10 @@ pub fn step(
             if s.phase + 1 >= s.phases.len() {
                 return Err(RunError::AtLastPhase);
             }
+            if now - s.phase_entered < NEXT_GUARD {
+                // The second tap of a double tap: the phase just changed.
+                return Ok((s, vec![]));
+            }
             let to = s.phase + 1;
             move_to(&mut s, to, now);
             vec![Effect::SaveProgress]
@@ -217,6 +346,9 @@ pub fn step(
             vec![Effect::SaveProgress]
         }
         Event::UseTool(id) => {
+            if s.content.tool(id).is_none() {
+                return Err(RunError::UnknownTool(id.clone()));
+            }
             if s.tools_used.contains(id) {
                 vec![]
             } else {
@@ -226,37 +358,97 @@ pub fn step(
         }
         Event::Add(p) => {
             if let Some(p) = p {
-                if let Some(i) = s.attendees.iter().position(|a| a.pseudonym == Some(*p)) {
-                    return Err(RunError::AlreadyHere(label(i)));
+                if let Some(a) = s.attendees.iter().find(|a| a.pseudonym == Some(*p)) {
+                    return Err(RunError::AlreadyHere(label(a.number)));
                 }
             }
+            if s.attendees.len() >= s.group_limit {
+                return Err(RunError::GroupFull(s.group_limit));
+            }
+            let number = s.next_number();
             s.attendees.push(Attendee {
+                number,
                 pseudonym: *p,
                 left_early: false,
                 added: now,
             });
-            vec![Effect::SaveAttendee(s.attendees.len() - 1)]
+            vec![Effect::SaveAttendee(number)]
         }
-        Event::LeftEarly { index, left } => {
-            let a = s
-                .attendees
-                .get_mut(*index)
-                .ok_or(RunError::NoSuchAttendee(index + 1))?;
+        Event::Remove(number) => {
+            let at = s
+                .attendee_position(*number)
+                .ok_or(RunError::NoSuchAttendee(*number))?;
+            s.attendees.remove(at);
+            vec![Effect::DeleteAttendee(*number)]
+        }
+        Event::LeftEarly { number, left } => {
+            let at = s
+                .attendee_position(*number)
+                .ok_or(RunError::NoSuchAttendee(*number))?;
+            let a = &mut s.attendees[at];
             if a.left_early == *left {
                 vec![]
             } else {
                 a.left_early = *left;
-                vec![Effect::SaveLeftEarly(*index)]
+                vec![Effect::SaveLeftEarly(*number)]
+            }
+        }
+        Event::Write { tool, field, text } => {
+            check_box(&s, tool, *field)?;
+            let text: String = text.chars().take(WORKSHEET_TEXT_LIMIT).collect();
+            let key = (tool.clone(), *field);
+            let was = s.worksheets.get(&key).cloned().unwrap_or_default();
+            if was.text == text {
+                vec![]
+            } else {
+                s.worksheets.insert(key, WorksheetEntry { text, ..was });
+                vec![Effect::SaveWorksheet(tool.clone(), *field)]
+            }
+        }
+        Event::Score { tool, field, score } => {
+            check_box(&s, tool, *field)?;
+            if *score > 10 {
+                return Err(RunError::NoSuchBox {
+                    tool: tool.clone(),
+                    field: *field,
+                });
+            }
+            let key = (tool.clone(), *field);
+            let was = s.worksheets.get(&key).cloned().unwrap_or_default();
+            if was.score == Some(*score) {
+                vec![]
+            } else {
+                let entry = WorksheetEntry {
+                    score: Some(*score),
+                    ..was
+                };
+                s.worksheets.insert(key, entry);
+                vec![Effect::SaveWorksheet(tool.clone(), *field)]
             }
         }
         Event::Finish => {
             let cur = s.phase;
             s.elapsed_secs[cur] += secs_between(s.phase_entered, now);
             s.phase_entered = now;
+            s.worksheets.clear();
             vec![Effect::SaveProgress, Effect::Close(now)]
         }
     };
     Ok((s, effects))
+}
+
+fn check_box(s: &RunState, tool: &str, field: usize) -> Result<(), RunError> {
+    let t = s
+        .content
+        .tool(tool)
+        .ok_or_else(|| RunError::UnknownTool(tool.to_owned()))?;
+    if field >= t.worksheet.fields.len() {
+        return Err(RunError::NoSuchBox {
+            tool: tool.to_owned(),
+            field,
+        });
+    }
+    Ok(())
 }
 
 fn move_to(s: &mut RunState, to: usize, now: DateTime<Utc>) {
@@ -319,9 +511,8 @@ impl RunStore for MemoryRunStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Duration;
 
-    fn session() -> Session {
+    fn content() -> RunContent {
         let phase = |kind, minutes| content_pack::Phase {
             kind,
             title: "t".into(),
@@ -334,20 +525,42 @@ mod tests {
             tools: vec![],
             media: None,
         };
-        Session {
-            id: "s01".into(),
-            number: 1,
-            title: "One".into(),
-            points: vec![content_pack::Point::Motivation],
-            minutes: 60,
-            phases: PhaseKind::ORDER.iter().map(|k| phase(*k, 12)).collect(),
+        let tool = Tool {
+            id: "abc".into(),
+            name: "ABC".into(),
+            points: vec![content_pack::Point::Urges],
+            summary: "s".into(),
+            steps: vec!["one".into()],
+            worksheet: content_pack::Worksheet {
+                kind: content_pack::WorksheetKind::List,
+                fields: vec![content_pack::WorksheetField {
+                    label: "A".into(),
+                    prompt: String::new(),
+                }],
+            },
+        };
+        RunContent {
+            session: Session {
+                id: "s01".into(),
+                number: 1,
+                title: "One".into(),
+                points: vec![content_pack::Point::Motivation],
+                minutes: 60,
+                phases: PhaseKind::ORDER.iter().map(|k| phase(*k, 12)).collect(),
+            },
+            tools: vec![tool],
+            pictures: BTreeMap::new(),
         }
+    }
+
+    fn t0() -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap()
     }
 
     #[test]
     fn phases_times_and_attendees() {
-        let t0 = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap();
-        let s = RunState::start("r".into(), &session(), "f1", 3, t0);
+        let t0 = t0();
+        let s = RunState::start("r".into(), content(), "f1", 3, GROUP_LIMIT, t0);
         assert_eq!(step(&s, &Event::Back, t0), Err(RunError::AtFirstPhase));
         let (s, e) = step(&s, &Event::Next, t0 + Duration::minutes(10)).unwrap();
         assert_eq!(e, vec![Effect::SaveProgress]);
@@ -364,13 +577,13 @@ mod tests {
         let (s, e) = step(
             &s,
             &Event::LeftEarly {
-                index: 2,
+                number: 3,
                 left: true,
             },
             t0,
         )
         .unwrap();
-        assert_eq!(e, vec![Effect::SaveLeftEarly(2)]);
+        assert_eq!(e, vec![Effect::SaveLeftEarly(3)]);
         assert!(s.attendees[2].left_early);
         let (s, _) = step(&s, &Event::Back, t0 + Duration::minutes(15)).unwrap();
         assert_eq!((s.phase, s.reached, s.elapsed_secs[1]), (0, 1, 300));
@@ -380,5 +593,70 @@ mod tests {
         store.commit(&s2, &e).unwrap();
         assert!(store.open.is_none());
         assert_eq!(store.closed[0].0.elapsed_secs, vec![900, 300, 0, 0, 0]);
+    }
+
+    #[test]
+    fn a_double_or_triple_tap_on_next_moves_one_phase() {
+        let t0 = t0();
+        let s = RunState::start("r".into(), content(), "f1", 3, GROUP_LIMIT, t0);
+        let at = |ms| t0 + Duration::seconds(60) + Duration::milliseconds(ms);
+        let (s, _) = step(&s, &Event::Next, at(0)).unwrap();
+        let (s, e) = step(&s, &Event::Next, at(200)).unwrap();
+        assert!(e.is_empty());
+        let (s, e) = step(&s, &Event::Next, at(1400)).unwrap();
+        assert!(e.is_empty());
+        assert_eq!(s.phase, 1);
+        let (s, _) = step(&s, &Event::Next, at(1600)).unwrap();
+        assert_eq!(s.phase, 2);
+    }
+
+    #[test]
+    fn removed_attendees_keep_everyone_elses_number_and_the_limit_holds() {
+        let t0 = t0();
+        let mut s = RunState::start("r".into(), content(), "f1", 3, 3, t0);
+        for _ in 0..3 {
+            s = step(&s, &Event::Add(None), t0).unwrap().0;
+        }
+        assert_eq!(step(&s, &Event::Add(None), t0), Err(RunError::GroupFull(3)));
+        let (s, e) = step(&s, &Event::Remove(2), t0).unwrap();
+        assert_eq!(e, vec![Effect::DeleteAttendee(2)]);
+        let numbers: Vec<u32> = s.attendees.iter().map(|a| a.number).collect();
+        assert_eq!(numbers, vec![1, 3]);
+        let (s, _) = step(&s, &Event::Add(None), t0).unwrap();
+        assert_eq!(s.attendees.last().map(|a| a.number), Some(4));
+        assert_eq!(
+            step(&s, &Event::Remove(2), t0),
+            Err(RunError::NoSuchAttendee(2))
+        );
+    }
+
+    #[test]
+    fn worksheets_are_checked_kept_and_wiped_at_finish() {
+        let t0 = t0();
+        let s = RunState::start("r".into(), content(), "f1", 3, GROUP_LIMIT, t0);
+        let write = |tool: &str, field, text: &str| Event::Write {
+            tool: tool.into(),
+            field,
+            text: text.into(),
+        };
+        assert!(matches!(
+            step(&s, &write("nope", 0, "x"), t0),
+            Err(RunError::UnknownTool(_))
+        ));
+        assert!(matches!(
+            step(&s, &write("abc", 1, "x"), t0),
+            Err(RunError::NoSuchBox { .. })
+        ));
+        let (s, e) = step(&s, &write("abc", 0, "more sleep"), t0).unwrap();
+        assert_eq!(e, vec![Effect::SaveWorksheet("abc".into(), 0)]);
+        assert_eq!(s.worksheets[&("abc".to_owned(), 0)].text, "more sleep");
+        let long = "x".repeat(WORKSHEET_TEXT_LIMIT + 50);
+        let (s, _) = step(&s, &write("abc", 0, &long), t0).unwrap();
+        assert_eq!(
+            s.worksheets[&("abc".to_owned(), 0)].text.len(),
+            WORKSHEET_TEXT_LIMIT
+        );
+        let (s, _) = step(&s, &Event::Finish, t0).unwrap();
+        assert!(s.worksheets.is_empty());
     }
 }

@@ -116,7 +116,7 @@ pub fn simulate(
             kiosk.next_phase()?;
             progress(kiosk, finished, report);
         }
-        let want = opts.group_size as usize;
+        let want = (opts.group_size as usize).min(kiosk.config().group_limit);
         if kiosk.attendees().len() < want {
             let mut group: Vec<&String> = people.iter().collect();
             group.shuffle(&mut rng);
@@ -137,7 +137,7 @@ pub fn simulate(
                 progress(kiosk, finished, report);
             }
             if want >= 3 && rng.gen_bool(0.3) {
-                kiosk.set_left_early(want - 1, true)?;
+                kiosk.set_left_early(want as u32, true)?;
                 progress(kiosk, finished, report);
             }
         }

@@ -4,25 +4,30 @@
 
 use std::rc::Rc;
 
-use slint::{ComponentHandle, ModelRc, VecModel};
+use kiosk_core::{views, Added, KioskError};
+use slint::ComponentHandle;
 
+use super::{model, with};
 use crate::controller::Controller;
 use crate::ui::{AppWindow, AttendanceAdapter, Attendee, Screen};
 
-/// Connects add, anonymous, left early and done.
+/// Connects add, anonymous, left early, remove and done.
 pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
     let adapter = window.global::<AttendanceAdapter>();
+    adapter.on_masked(|entry, show_last| views::masked_entry(&entry, show_last).into());
     let weak = Rc::downgrade(controller);
     let window_weak = window.as_weak();
     adapter.on_add(move |number| {
         let (Some(c), Some(window)) = (weak.upgrade(), window_weak.upgrade()) else {
             return;
         };
-        let adapter = window.global::<AttendanceAdapter>();
-        // Off the screen before anything else happens.
-        adapter.set_entry("".into());
         let added = c.kiosk().add_participant(number.to_string());
         drop(number);
+        let adapter = window.global::<AttendanceAdapter>();
+        // Off the screen once added; kept (hidden) for correcting if refused.
+        if added.is_ok() {
+            adapter.set_entry("".into());
+        }
         show_added(&window, &c, added);
     });
     let weak = Rc::downgrade(controller);
@@ -35,54 +40,61 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
         show_added(&window, &c, added);
     });
     let weak = Rc::downgrade(controller);
-    let window_weak = window.as_weak();
-    adapter.on_toggle_left_early(move |index| {
-        let (Some(c), Some(window)) = (weak.upgrade(), window_weak.upgrade()) else {
-            return;
-        };
-        let Ok(index) = usize::try_from(index) else {
+    adapter.on_toggle_left_early(move |number| {
+        let Some(c) = weak.upgrade() else { return };
+        let Ok(number) = u32::try_from(number) else {
             return;
         };
         let result = {
             let mut kiosk = c.kiosk();
-            let left = kiosk.attendees().get(index).map(|a| a.left_early);
-            match left {
-                Some(left) => kiosk.set_left_early(index, !left),
-                None => Ok(()),
-            }
+            let left = kiosk
+                .attendees()
+                .iter()
+                .find(|a| a.number == number)
+                .map(|a| a.left_early);
+            left.map_or(Ok(()), |left| kiosk.set_left_early(number, !left))
         };
-        match result {
-            Ok(()) => refresh(&window, &c),
-            Err(e) => c.fail(e),
-        }
+        after(&c, result, "");
     });
     let weak = Rc::downgrade(controller);
-    adapter.on_done(move || {
-        if let Some(c) = weak.upgrade() {
-            c.show(Screen::Run);
-        }
+    adapter.on_remove(move |number| {
+        let Some(c) = weak.upgrade() else { return };
+        let Ok(number) = u32::try_from(number) else {
+            return;
+        };
+        let result = c.kiosk().remove_attendee(number);
+        after(
+            &c,
+            result,
+            &format!("Participant {number} taken off the list"),
+        );
     });
+    adapter.on_done(with(controller, |c| c.show(Screen::Run)));
 }
 
-fn show_added(
-    window: &AppWindow,
-    controller: &Rc<Controller>,
-    added: Result<kiosk_core::Added, kiosk_core::KioskError>,
-) {
+/// After a change to the list: refill it with `message`, or say what went wrong.
+fn after(c: &Rc<Controller>, result: Result<(), KioskError>, message: &str) {
+    let Some(window) = c.window() else { return };
+    match result {
+        Ok(()) => {
+            refresh(&window, c);
+            window
+                .global::<AttendanceAdapter>()
+                .set_message(message.into());
+        }
+        Err(e) => c.fail(e),
+    }
+}
+
+fn show_added(window: &AppWindow, controller: &Rc<Controller>, added: Result<Added, KioskError>) {
     let adapter = window.global::<AttendanceAdapter>();
     match added {
         Ok(added) => {
-            let mut message = added.message();
-            if let Some(warning) = &added.warning {
-                message = format!("{message}. {warning}");
-            }
             refresh(window, controller);
-            adapter.set_message(message.into());
-            adapter.set_message_ok(added.warning.is_none());
+            adapter.set_message(added.message().into());
+            adapter.set_message_ok(true);
         }
-        Err(kiosk_core::KioskError::NotSignedIn) => {
-            controller.fail(kiosk_core::KioskError::NotSignedIn)
-        }
+        Err(KioskError::NotSignedIn) => controller.fail(KioskError::NotSignedIn),
         Err(e) => {
             adapter.set_message(e.to_string().into());
             adapter.set_message_ok(false);
@@ -92,22 +104,21 @@ fn show_added(
 
 /// Fills the list from kiosk-core.
 pub fn refresh(window: &AppWindow, controller: &Controller) {
+    let view = views::attendance(&controller.kiosk());
     let adapter = window.global::<AttendanceAdapter>();
-    let rows: Vec<Attendee> = controller
-        .kiosk()
-        .attendees()
-        .into_iter()
-        .map(|a| Attendee {
-            label: if a.anonymous {
-                format!("{} (anonymous)", a.label).into()
-            } else {
-                a.label.into()
-            },
-            left_early: a.left_early,
-        })
-        .collect();
-    adapter.set_attendees(ModelRc::new(VecModel::from(rows)));
-    adapter.set_limit(kiosk_core::GROUP_LIMIT.try_into().unwrap_or(12));
+    adapter.set_attendees(model(
+        view.rows
+            .into_iter()
+            .map(|a| Attendee {
+                number: a.number.try_into().unwrap_or(i32::MAX),
+                label: a.label.into(),
+                left_early: a.left_early,
+            })
+            .collect(),
+    ));
+    adapter.set_count_line(view.count_line.into());
+    adapter.set_full(view.full);
+    adapter.set_hint(view.hint.into());
     adapter.set_message("".into());
-    adapter.set_entry("".into());
+    adapter.set_message_ok(true);
 }

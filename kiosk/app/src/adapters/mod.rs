@@ -1,5 +1,6 @@
 //! One module per view: each `connect`s its adapter global's callbacks to
-//! kiosk-core calls and `refresh`es its properties from kiosk-core's state.
+//! kiosk-core calls and `refresh`es its properties from kiosk-core's
+//! view-models (`kiosk_core::views`), copying fields and nothing more.
 
 pub mod attendance;
 pub mod choose;
@@ -12,19 +13,47 @@ pub mod transfer;
 
 use std::rc::Rc;
 
-use slint::ComponentHandle;
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::controller::Controller;
-use crate::ui::{Activity, AppWindow, TextOps};
+use crate::ui::{Activity, AppAdapter, AppWindow, TextOps};
+
+/// A callback with no arguments that runs `f` with the controller, if it
+/// still exists.
+pub fn with(controller: &Rc<Controller>, f: impl Fn(&Rc<Controller>) + 'static) -> impl Fn() {
+    let weak = Rc::downgrade(controller);
+    move || {
+        if let Some(c) = weak.upgrade() {
+            f(&c);
+        }
+    }
+}
+
+/// A list of strings for Slint.
+pub fn strings(items: &[String]) -> ModelRc<SharedString> {
+    ModelRc::new(VecModel::from(
+        items.iter().map(SharedString::from).collect::<Vec<_>>(),
+    ))
+}
+
+/// A list for Slint.
+pub fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
+    ModelRc::new(VecModel::from(items))
+}
 
 /// Connects every adapter, and the app-wide hooks the widgets call.
 pub fn connect_all(window: &AppWindow, controller: &Rc<Controller>) {
-    let weak = Rc::downgrade(controller);
-    window.global::<Activity>().on_poke(move || {
-        if let Some(c) = weak.upgrade() {
+    window
+        .global::<Activity>()
+        .on_poke(with(controller, |c| c.activity()));
+    window
+        .global::<AppAdapter>()
+        .on_keep_open(with(controller, |c| {
             c.activity();
-        }
-    });
+            if let Some(w) = c.window() {
+                w.global::<AppAdapter>().set_idle_warning("".into());
+            }
+        }));
     window.global::<TextOps>().on_drop_last(|text| {
         let mut text = text.to_string();
         text.pop();
@@ -38,9 +67,4 @@ pub fn connect_all(window: &AppWindow, controller: &Rc<Controller>) {
     attendance::connect(window, controller);
     finish::connect(window, controller);
     transfer::connect(window, controller);
-}
-
-/// `m:ss` for a number of seconds.
-pub fn clock(secs: u64) -> String {
-    format!("{}:{:02}", secs / 60, secs % 60)
 }

@@ -1,132 +1,116 @@
-//! Run a session: kiosk-core's `RunView` on screen, and next / back / tool /
-//! attendance as kiosk-core calls.
+//! Run a session: kiosk-core's run view on screen, and its buttons as
+//! kiosk-core calls.
 
 use std::rc::Rc;
 
-use content_pack::PhaseKind;
-use kiosk_core::{KioskError, RunView};
-use slint::{ComponentHandle, ModelRc, VecModel};
+use kiosk_core::views::{self, PillState};
+use kiosk_core::{Display, KioskError};
+use slint::{ComponentHandle, Image};
 
-use super::clock;
+use super::{model, strings, with};
 use crate::controller::Controller;
-use crate::ui::{AppWindow, PhaseStep, RunAdapter, Screen};
+use crate::ui::{AppWindow, PhaseStep, RunAdapter, Screen, ToolChoice};
+
+/// Runs `f` on the kiosk, then shows the run screen again (or the error).
+fn act(c: &Rc<Controller>, f: impl FnOnce(&mut kiosk_core::Kiosk) -> Result<(), KioskError>) {
+    let done = f(&mut c.kiosk());
+    match done {
+        Ok(()) => c.show(Screen::Run),
+        Err(e) => c.fail(e),
+    }
+}
 
 /// Connects the run screen's buttons.
 pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
     let adapter = window.global::<RunAdapter>();
+    adapter.on_next(with(controller, |c| act(c, |k| k.next_phase().map(drop))));
+    adapter.on_back(with(controller, |c| {
+        act(c, |k| k.previous_phase().map(drop))
+    }));
+    adapter.on_toggle_plain_words(with(controller, |c| {
+        act(c, |k| {
+            k.set_display(Display {
+                plain_words: !k.plain_words(),
+                ..k.display()
+            })
+        })
+    }));
+    adapter.on_glance_notes(with(controller, |c| {
+        act(c, |k| {
+            k.glance_notes();
+            Ok(())
+        })
+    }));
+    adapter.on_hide_notes(with(controller, |c| {
+        act(c, |k| {
+            k.hide_notes();
+            Ok(())
+        })
+    }));
     let weak = Rc::downgrade(controller);
-    adapter.on_next(move || {
-        let Some(c) = weak.upgrade() else { return };
-        let can_go_next = c.kiosk().run_view().is_some_and(|v| v.can_go_next);
-        if !can_go_next {
-            // On the last phase, Next is Finish: show the summary first.
-            c.show(Screen::Finish);
-            return;
-        }
-        let moved = c.kiosk().next_phase();
-        match moved {
-            Ok(_) => c.show(Screen::Run),
-            Err(e) => c.fail(e),
-        }
-    });
-    let weak = Rc::downgrade(controller);
-    adapter.on_back(move || {
-        let Some(c) = weak.upgrade() else { return };
-        let moved = c.kiosk().previous_phase();
-        match moved {
-            Ok(_) => c.show(Screen::Run),
-            Err(e) => c.fail(e),
-        }
-    });
-    let weak = Rc::downgrade(controller);
-    adapter.on_open_tool(move || {
+    adapter.on_open_tool(move |id| {
         if let Some(c) = weak.upgrade() {
-            super::tool::open(&c);
+            super::tool::open(&c, &id);
         }
     });
-    let weak = Rc::downgrade(controller);
-    adapter.on_open_attendance(move || {
-        if let Some(c) = weak.upgrade() {
-            c.show(Screen::Attendance);
-        }
-    });
-    let weak = Rc::downgrade(controller);
-    adapter.on_home(move || {
-        if let Some(c) = weak.upgrade() {
-            c.show(Screen::Home);
-        }
-    });
+    adapter.on_choose_tool(with(controller, |c| c.show(Screen::Tools)));
+    adapter.on_open_attendance(with(controller, |c| c.show(Screen::Attendance)));
+    adapter.on_finish(with(controller, |c| c.show(Screen::Finish)));
+    adapter.on_home(with(controller, |c| c.show(Screen::Home)));
 }
 
 /// Fills the run screen from the session in progress.
 pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskError> {
-    let view = controller.kiosk().run_view().ok_or(KioskError::NoSession)?;
-    let tool_name = {
-        let kiosk = controller.kiosk();
-        view.phase
-            .tools
-            .first()
-            .map(|id| {
-                kiosk
-                    .programme()
-                    .and_then(|p| p.tool(id))
-                    .map_or_else(|| id.clone(), |t| t.name.clone())
+    let view = views::run(&controller.kiosk()).ok_or(KioskError::NoSession)?;
+    let adapter = window.global::<RunAdapter>();
+    adapter.set_heading(view.heading.into());
+    adapter.set_progress(view.progress.into());
+    adapter.set_over_time(view.over_time);
+    let current = view
+        .pills
+        .iter()
+        .position(|p| p.state == PillState::Current)
+        .unwrap_or(0);
+    adapter.set_phases(model(
+        view.pills
+            .into_iter()
+            .map(|p| PhaseStep {
+                title: p.title.into(),
+                done: p.state == PillState::Done,
+                current: p.state == PillState::Current,
             })
-            .unwrap_or_default()
-    };
-    fill(window, &view, &tool_name);
+            .collect(),
+    ));
+    adapter.set_phase_index(current.try_into().unwrap_or(0));
+    adapter.set_phase_title(view.phase_title.into());
+    adapter.set_text(view.text.into());
+    adapter.set_plain_words(view.plain_words);
+    adapter.set_notes(strings(&view.notes));
+    adapter.set_has_notes(view.has_notes);
+    // A picture that does not decode is simply not shown.
+    let picture = view
+        .picture
+        .and_then(|svg| Image::load_from_svg_data(&svg).ok())
+        .unwrap_or_default();
+    adapter.set_has_picture(picture.size().width > 0);
+    adapter.set_picture(picture);
+    adapter.set_tools(tool_choices(view.tools));
+    adapter.set_any_tool(view.any_tool);
+    adapter.set_attendance(view.attendance.into());
+    adapter.set_can_go_back(view.can_go_back);
+    adapter.set_can_go_next(view.can_go_next);
     Ok(())
 }
 
-/// Puts one `RunView` on the run screen.
-pub fn fill(window: &AppWindow, view: &RunView, tool_name: &str) {
-    let adapter = window.global::<RunAdapter>();
-    adapter.set_session_title(
-        format!("Session {}: {}", view.session_number, view.session_title).into(),
-    );
-    let steps: Vec<PhaseStep> = PhaseKind::ORDER
-        .iter()
-        .take(view.phase_count)
-        .enumerate()
-        .map(|(i, kind)| PhaseStep {
-            title: kind.label().into(),
-            done: i < view.phase_index,
-            current: i == view.phase_index,
-        })
-        .collect();
-    adapter.set_phases(ModelRc::new(VecModel::from(steps)));
-    adapter.set_phase_index(view.phase_index.try_into().unwrap_or(0));
-    adapter.set_phase_count(view.phase_count.try_into().unwrap_or(0));
-    adapter.set_phase_kind(view.phase.kind.label().into());
-    adapter.set_phase_title(view.phase.title.clone().into());
-    adapter.set_text(view.phase.text.standard.clone().into());
-    adapter.set_plain_text(view.phase.text.plain.clone().into());
-    let notes: Vec<slint::SharedString> = view
-        .phase
-        .facilitator_notes
-        .iter()
-        .map(|n| n.clone().into())
-        .collect();
-    adapter.set_notes(ModelRc::new(VecModel::from(notes)));
-    adapter.set_phase_time(
-        format!(
-            "{} of {} min",
-            clock(view.phase_elapsed_secs),
-            view.phase_planned_minutes
-        )
-        .into(),
-    );
-    adapter.set_session_time(
-        format!(
-            "{} of {} min",
-            clock(view.session_elapsed_secs),
-            view.session_planned_minutes
-        )
-        .into(),
-    );
-    adapter
-        .set_phase_over_time(view.phase_elapsed_secs > u64::from(view.phase_planned_minutes) * 60);
-    adapter.set_tool_name(tool_name.into());
-    adapter.set_attendance(view.attendee_count.try_into().unwrap_or(i32::MAX));
-    adapter.set_is_last(!view.can_go_next);
+/// Tool choices for Slint.
+pub fn tool_choices(tools: Vec<views::ToolChoice>) -> slint::ModelRc<ToolChoice> {
+    model(
+        tools
+            .into_iter()
+            .map(|t| ToolChoice {
+                id: t.id.into(),
+                name: t.name.into(),
+            })
+            .collect(),
+    )
 }

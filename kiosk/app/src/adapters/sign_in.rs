@@ -1,10 +1,12 @@
-//! The sign-in screen: the kiosk's site, wing and programme, the PIN pad,
-//! and kiosk-core's lockout message.
+//! The sign-in screen: kiosk-core's sign-in view (site, wing, programme,
+//! the PIN pad's keys, the lockout message) and the PIN pad.
 
 use std::rc::Rc;
 
+use kiosk_core::views;
 use slint::ComponentHandle;
 
+use super::strings;
 use crate::controller::Controller;
 use crate::ui::{AppWindow, SignInAdapter};
 
@@ -35,23 +37,19 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
 }
 
 /// Fills the sign-in screen.
-pub fn refresh(window: &AppWindow, controller: &Controller) {
+pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), kiosk_core::KioskError> {
+    let view = views::sign_in(&controller.kiosk())?;
     let adapter = window.global::<SignInAdapter>();
-    {
-        let kiosk = controller.kiosk();
-        let config = kiosk.config();
-        adapter.set_site(config.site.clone().into());
-        adapter.set_wing(config.wing.clone().into());
-        adapter.set_programme(programme_line(&kiosk).into());
-        adapter.set_resuming(matches!(
-            kiosk.auth_state(),
-            kiosk_core::AuthState::IdleLocked { .. }
-        ));
-    }
+    adapter.set_site(view.site.into());
+    adapter.set_wing(view.wing.into());
+    adapter.set_programme(view.programme.into());
+    adapter.set_resuming(view.resuming);
+    adapter.set_keys(strings(&view.keys));
     adapter.set_demo_pin(controller.demo_pin().unwrap_or("").into());
     adapter.set_pin("".into());
-    adapter.set_message("".into());
-    refresh_lockout(window, controller);
+    adapter.set_locked_out(view.locked.is_some());
+    adapter.set_message(view.locked.unwrap_or_default().into());
+    Ok(())
 }
 
 /// Shows or clears kiosk-core's "sign-in is locked for …" message.
@@ -72,18 +70,5 @@ pub fn refresh_lockout(window: &AppWindow, controller: &Controller) {
             }
         }
         Err(e) => adapter.set_message(e.to_string().into()),
-    }
-}
-
-/// "InsideOut — sample programme, version 3", or why there is none.
-pub fn programme_line(kiosk: &kiosk_core::Kiosk) -> String {
-    match (
-        kiosk.programme(),
-        kiosk.programme_version(),
-        kiosk.content_problem(),
-    ) {
-        (Some(p), Some(v), _) => format!("{}, version {v}", p.title),
-        (_, _, Some(problem)) => format!("The installed programme cannot be used: {problem}"),
-        _ => "No programme installed yet: import one from a USB stick.".to_owned(),
     }
 }

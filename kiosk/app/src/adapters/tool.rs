@@ -1,82 +1,99 @@
-//! The tool screen: the phase's tool from the programme, and its worksheet.
-//! Opening it records the tool as used (kiosk-core); the worksheet entries
-//! stay in the controller's memory for this session only.
+//! The tool screen and the tool picker: kiosk-core's tool view, and its
+//! worksheet. Opening a tool records it as used; what the group writes is
+//! saved by kiosk-core with the session in progress (so it survives a
+//! restart) and wiped when the session ends.
 
 use std::rc::Rc;
 
-use content_pack::{Tool, WorksheetKind};
-use slint::{ComponentHandle, ModelRc, VecModel};
+use kiosk_core::{views, KioskError};
+use slint::ComponentHandle;
 
+use super::{model, strings, with};
 use crate::controller::Controller;
-use crate::ui::{AppWindow, Screen, ToolAdapter, WorksheetBox};
+use crate::ui::{AppWindow, Screen, ToolAdapter, ToolPickerAdapter, WorksheetBox};
 
-/// Connects "back to the session".
+/// Connects "back to the session", the worksheet and the tool picker.
 pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
-    let weak = Rc::downgrade(controller);
-    window.global::<ToolAdapter>().on_close(move || {
-        if let Some(c) = weak.upgrade() {
-            c.show(Screen::Run);
-        }
-    });
-}
-
-/// The current phase's first tool, if it has one.
-fn current_tool(controller: &Controller) -> Option<Tool> {
-    let kiosk = controller.kiosk();
-    let view = kiosk.run_view()?;
-    let id = view.phase.tools.first()?;
-    kiosk.programme()?.tool(id).cloned()
-}
-
-/// Records the tool as used and shows it.
-pub fn open(controller: &Rc<Controller>) {
-    let Some(tool) = current_tool(controller) else {
-        return;
-    };
-    let used = controller.kiosk().use_tool(&tool.id);
-    if let Err(e) = used {
-        controller.fail(e);
-        return;
-    }
-    let Some(window) = controller.window() else {
-        return;
-    };
-    fill(&window, controller, &tool);
-    controller.show(Screen::Tool);
-}
-
-/// Fills the tool screen again (after an idle lock on it).
-pub fn reshow(window: &AppWindow, controller: &Controller) {
-    if let Some(tool) = current_tool(controller) {
-        fill(window, controller, &tool);
-    }
-}
-
-fn fill(window: &AppWindow, controller: &Controller, tool: &Tool) {
     let adapter = window.global::<ToolAdapter>();
-    adapter.set_name(tool.name.clone().into());
-    adapter.set_summary(tool.summary.clone().into());
-    let steps: Vec<slint::SharedString> = tool.steps.iter().map(|s| s.clone().into()).collect();
-    adapter.set_steps(ModelRc::new(VecModel::from(steps)));
-    adapter.set_kind(
-        match tool.worksheet.kind {
-            WorksheetKind::Grid => "grid",
-            WorksheetKind::List => "list",
-            WorksheetKind::Rating => "rating",
+    adapter.on_close(with(controller, |c| {
+        c.set_open_tool(None);
+        c.show(Screen::Run);
+    }));
+    let weak = Rc::downgrade(controller);
+    adapter.on_edited(move |field, text| {
+        let Some(c) = weak.upgrade() else { return };
+        let (Some(tool), Ok(field)) = (c.open_tool(), usize::try_from(field)) else {
+            return;
+        };
+        let saved = c.kiosk().write_worksheet(&tool, field, &text);
+        if let Err(e) = saved {
+            c.fail(e);
         }
-        .into(),
-    );
-    let boxes = controller.worksheet(&tool.id, || {
-        tool.worksheet
-            .fields
-            .iter()
-            .map(|f| WorksheetBox {
-                label: f.label.clone().into(),
-                prompt: f.prompt.clone().into(),
-                text: "".into(),
-                score: 5,
-            })
-            .collect()
     });
-    adapter.set_boxes(ModelRc::from(boxes));
+    let weak = Rc::downgrade(controller);
+    adapter.on_scored(move |field, score| {
+        let Some(c) = weak.upgrade() else { return };
+        let (Some(tool), Ok(field), Ok(score)) =
+            (c.open_tool(), usize::try_from(field), u8::try_from(score))
+        else {
+            return;
+        };
+        let saved = c.kiosk().score_worksheet(&tool, field, score);
+        match saved {
+            Ok(()) => c.show(Screen::Tool),
+            Err(e) => c.fail(e),
+        }
+    });
+    let picker = window.global::<ToolPickerAdapter>();
+    let weak = Rc::downgrade(controller);
+    picker.on_choose(move |id| {
+        if let Some(c) = weak.upgrade() {
+            open(&c, &id);
+        }
+    });
+    picker.on_back(with(controller, |c| c.show(Screen::Run)));
+}
+
+/// Records tool `id` as used and shows it.
+pub fn open(controller: &Rc<Controller>, id: &str) {
+    let used = controller.kiosk().use_tool(id);
+    match used {
+        Ok(()) => {
+            controller.set_open_tool(Some(id.to_owned()));
+            controller.show(Screen::Tool);
+        }
+        Err(e) => controller.fail(e),
+    }
+}
+
+/// Fills the tool screen with the open tool and what was written in it.
+pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskError> {
+    let id = controller.open_tool().unwrap_or_default();
+    let view = views::tool(&controller.kiosk(), &id).ok_or(KioskError::UnknownTool(id))?;
+    let adapter = window.global::<ToolAdapter>();
+    adapter.set_name(view.name.into());
+    adapter.set_summary(view.summary.into());
+    adapter.set_steps(strings(&view.steps));
+    adapter.set_kind(view.kind.into());
+    adapter.set_boxes(model(
+        view.boxes
+            .into_iter()
+            .map(|b| WorksheetBox {
+                label: b.label.into(),
+                prompt: b.prompt.into(),
+                text: b.text.into(),
+                score: b.score.into(),
+            })
+            .collect(),
+    ));
+    Ok(())
+}
+
+/// Fills the tool picker with every tool of the session's programme.
+pub fn refresh_picker(window: &AppWindow, controller: &Controller) -> Result<(), KioskError> {
+    let tools = views::tool_choices(&controller.kiosk());
+    window
+        .global::<ToolPickerAdapter>()
+        .set_tools(super::run::tool_choices(tools));
+    Ok(())
 }

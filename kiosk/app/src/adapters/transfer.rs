@@ -5,41 +5,38 @@
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
-use kiosk_core::{ExportScope, Kiosk, KioskError, OfferStatus};
+use kiosk_core::{views, ExportScope, Kiosk, KioskError};
 use slint::ComponentHandle;
 
+use super::with;
 use crate::controller::Controller;
 use crate::ui::{AppWindow, Screen, TransferAdapter};
 
 /// Connects "back to home".
 pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
-    let weak = Rc::downgrade(controller);
-    window.global::<TransferAdapter>().on_close(move || {
-        if let Some(c) = weak.upgrade() {
+    window
+        .global::<TransferAdapter>()
+        .on_close(with(controller, |c| {
             if !c.is_busy() {
                 c.show(Screen::Home);
             }
-        }
-    });
+        }));
 }
 
-/// Imports the content pack offered on the USB stick.
+/// Imports the content pack offered on the USB stick (only one that can be
+/// installed is ever offered).
 pub fn start_import(controller: &Rc<Controller>) {
-    let offers = controller.kiosk().usb_offers();
-    let pack = match offers {
-        Ok(offers) => offers
-            .iter()
-            .find(|o| matches!(o.status, OfferStatus::Ready { .. }))
-            .or(offers.first())
-            .map(|o| o.path.clone()),
+    let pack = controller.kiosk().installable_offer();
+    let pack = match pack {
+        Ok(Some(offer)) => offer.path,
+        Ok(None) => return controller.show(Screen::Home),
         Err(e) => return controller.fail(e),
     };
-    let Some(pack) = pack else { return };
     run_in_background(
         controller,
         "Importing a content update",
         "Checking the signature and installing…",
-        move |kiosk, progress| kiosk.import(&pack, progress).map(|o| o.to_string()),
+        move |kiosk, progress| kiosk.import(&pack, progress).map(|o| views::imported(&o)),
     );
 }
 
@@ -52,18 +49,19 @@ pub fn start_export(controller: &Rc<Controller>) {
         move |kiosk, progress| {
             kiosk
                 .export_to_stick(ExportScope::New, progress)
-                .map(|o| o.to_string())
+                .map(|o| views::exported(&o))
         },
     );
 }
 
-type Work = dyn FnOnce(&mut Kiosk, &mut dyn FnMut(u64, u64)) -> Result<String, KioskError> + Send;
+type Work =
+    dyn FnOnce(&mut Kiosk, &mut dyn FnMut(u64, u64)) -> Result<views::Done, KioskError> + Send;
 
 fn run_in_background(
     controller: &Rc<Controller>,
     title: &str,
     stage: &str,
-    work: impl FnOnce(&mut Kiosk, &mut dyn FnMut(u64, u64)) -> Result<String, KioskError>
+    work: impl FnOnce(&mut Kiosk, &mut dyn FnMut(u64, u64)) -> Result<views::Done, KioskError>
         + Send
         + 'static,
 ) {
@@ -77,6 +75,7 @@ fn run_in_background(
     adapter.set_title(title.into());
     adapter.set_stage(stage.into());
     adapter.set_progress(0.0);
+    adapter.set_show_progress(true);
     adapter.set_result("".into());
     adapter.set_busy(true);
     controller.show(Screen::Transfer);
@@ -106,9 +105,12 @@ fn run_in_background(
             let adapter = w.global::<TransferAdapter>();
             adapter.set_busy(false);
             match result {
-                Ok(text) => {
-                    adapter.set_progress(1.0);
-                    adapter.set_result(format!("{text}.").into());
+                Ok(done) => {
+                    // "Nothing new to export" under a full bar would say
+                    // something was written: the bar goes with no work done.
+                    adapter.set_progress(if done.wrote { 1.0 } else { 0.0 });
+                    adapter.set_show_progress(done.wrote);
+                    adapter.set_result(done.text.into());
                     adapter.set_result_ok(true);
                 }
                 Err(e) => {

@@ -4,6 +4,8 @@
 //! Run with `cargo test -p kiosk`; no display is needed.
 
 mod idle;
+mod layout;
+mod room;
 mod screenshots;
 mod session;
 mod sign_in;

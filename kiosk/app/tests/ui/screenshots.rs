@@ -11,7 +11,7 @@ use slint::ComponentHandle;
 
 use crate::util::*;
 
-const SIZES: [(u32, u32); 2] = [(1920, 1080), (1280, 800)];
+const SIZES: [(u32, u32); 3] = [(1920, 1080), (1366, 768), (1280, 800)];
 
 fn out_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
@@ -97,7 +97,7 @@ fn every_screen_renders_at_both_sizes() {
     i_slint_backend_testing::mock_elapsed_time(kiosk::controller::TICK);
     snap(&window, "04-run-welcome");
 
-    press(&window, "Next phase");
+    next_phase(&window, &fixture);
     press(&window, "Attendance");
     for n in 1..=7 {
         tap_keys(&window, "Key", &format!("A{:04}BC", 2000 + n));
@@ -115,37 +115,49 @@ fn every_screen_renders_at_both_sizes() {
         .position(|p| !p.tools.is_empty())
         .unwrap();
     while window.global::<kiosk::ui::RunAdapter>().get_phase_index() < main_work as i32 {
-        press(&window, "Next phase");
+        next_phase(&window, &fixture);
     }
     press(&window, "Plain language");
     snap(&window, "06-run-main-work-plain");
     press(&window, "Plain language");
-    press(&window, "Show or hide the facilitator notes");
-    snap(&window, "07-run-notes-hidden");
-    press(&window, "Show or hide the facilitator notes");
+    press(&window, "Glance at the facilitator notes");
+    snap(&window, "07-run-notes-glance");
+    press(&window, "Hide the facilitator notes");
 
-    press(&window, "Open the tool");
+    let tool_name = controller
+        .kiosk()
+        .programme()
+        .unwrap()
+        .tool("cost-benefit")
+        .unwrap()
+        .name
+        .clone();
+    press(&window, &format!("Open {tool_name}"));
     {
-        let tool = window.global::<kiosk::ui::ToolAdapter>();
-        let boxes = tool.get_boxes();
+        let mut kiosk = controller.kiosk();
         let examples = ["Feels good right now", "Money, family, time inside"];
         for (i, text) in examples.iter().enumerate() {
-            if let Some(mut row) = slint::Model::row_data(&boxes, i) {
-                row.text = (*text).into();
-                slint::Model::set_row_data(&boxes, i, row);
-            }
+            kiosk.write_worksheet("cost-benefit", i, text).unwrap();
         }
     }
+    controller.show(kiosk::ui::Screen::Tool);
     snap(&window, "08-tool");
     press(&window, "Close the tool");
 
-    while !window.global::<kiosk::ui::RunAdapter>().get_is_last() {
-        press(&window, "Next phase");
+    press(&window, "Choose another tool");
+    snap(&window, "08b-tool-picker");
+    press(&window, "Back to the session");
+
+    while window.global::<kiosk::ui::RunAdapter>().get_can_go_next() {
+        next_phase(&window, &fixture);
     }
     snap(&window, "09-run-check-out");
     press(&window, "Finish the session");
     snap(&window, "10-finish");
-    press(&window, "Finish and record");
+    press(&window, "End without recording");
+    snap(&window, "10b-end-without-recording");
+    press(&window, "No, keep the session");
+    press(&window, "Record the session");
     snap(&window, "11-finished");
 
     press(&window, "Home");

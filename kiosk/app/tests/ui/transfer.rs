@@ -44,14 +44,40 @@ fn imports_the_update_on_the_stick_then_exports_attendance() {
     wait_for_result(&window);
     let transfer = window.global::<TransferAdapter>();
     assert!(transfer.get_result_ok(), "{}", transfer.get_result());
-    assert_eq!(transfer.get_result(), "Installed programme version 2.");
+    assert_eq!(
+        transfer.get_result(),
+        "Installed programme version 2. The new programme is used from the next session. \
+         The stick can be taken out now."
+    );
     assert_eq!(transfer.get_progress(), 1.0);
     assert_eq!(controller.kiosk().programme_version(), Some(2));
     press(&window, "Back to home");
     assert_eq!(screen(&window), Screen::Home);
+    // The pack on the stick is installed now: nothing is offered.
+    assert!(!shows(&window, "Import content update"));
 
+    // Nothing to export yet: the button says so and does nothing.
+    assert!(shows(&window, "No attendance waiting to export."));
+    assert_eq!(
+        find(&window, "Export attendance").accessible_enabled(),
+        Some(false)
+    );
+    {
+        let mut k = controller.kiosk();
+        let id = k.sessions()[0].id.clone();
+        k.start_session(&id).unwrap();
+        k.add_anonymous().unwrap();
+        k.finish_session().unwrap();
+    }
+    controller.show(Screen::Home);
+    assert!(shows(&window, "1 attendance record waiting to export."));
     press(&window, "Export attendance");
     wait_for_result(&window);
     assert!(transfer.get_result_ok(), "{}", transfer.get_result());
-    assert_eq!(transfer.get_result(), "Nothing new to export.");
+    let result = transfer.get_result();
+    assert!(
+        result.starts_with("Exported 1 sessions and 1 attendances to")
+            && result.ends_with("; the stick can be taken out now."),
+        "{result}"
+    );
 }

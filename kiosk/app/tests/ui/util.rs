@@ -190,3 +190,64 @@ pub fn type_keys(window: &AppWindow, text: &str) {
     }
     settle();
 }
+
+/// Presses Next as a facilitator would after a moment on the phase (Next is
+/// ignored for a short time after each phase change).
+pub fn next_phase(window: &AppWindow, fixture: &Fixture) {
+    fixture.clock.advance(chrono::Duration::seconds(2));
+    press(window, "Next phase");
+}
+
+/// Presses the button with this label `n` times in a row, as fast as a
+/// double or triple tap (no time passes on the kiosk's clock).
+pub fn tap_times(window: &AppWindow, label: &str, n: usize) {
+    for _ in 0..n {
+        if ElementHandle::find_by_accessible_label(window, label)
+            .any(|e| e.is_valid() && e.size().height > 0.0 && e.accessible_enabled() != Some(false))
+        {
+            press(window, label);
+        }
+    }
+}
+
+/// Signs in and starts the session with this number.
+pub fn start_session(window: &AppWindow, controller: &Controller, number: u32) {
+    sign_in(window, PIN);
+    press(window, "Start a session");
+    let label = {
+        let kiosk = controller.kiosk();
+        let s = kiosk
+            .sessions()
+            .iter()
+            .find(|s| s.number == number)
+            .expect("the sample has this session")
+            .clone();
+        format!("Session {}: {}", s.number, s.title)
+    };
+    press(window, &label);
+    assert_eq!(screen(window), Screen::Run);
+}
+
+/// Scrolls the screen (a mouse wheel over its middle, as a facilitator
+/// would drag the list) until an element with this label is on screen.
+pub fn scroll_to(window: &AppWindow, label: &str) {
+    let size = window
+        .window()
+        .size()
+        .to_logical(window.window().scale_factor());
+    let position = slint::LogicalPosition::new(size.width / 2.0, size.height / 2.0);
+    for _ in 0..60 {
+        if shows(window, label) {
+            return;
+        }
+        window
+            .window()
+            .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
+                position,
+                delta_x: 0.0,
+                delta_y: -120.0,
+            });
+        settle();
+    }
+    panic!("scrolled to the end and found no {label:?}");
+}

@@ -243,7 +243,7 @@ fn the_export_format_changes_only_on_purpose() {
     k.next_phase().unwrap();
     k.add_participant("A1234BC".into()).unwrap();
     k.add_anonymous().unwrap();
-    k.set_left_early(1, true).unwrap();
+    k.set_left_early(2, true).unwrap();
     while k.run_view().unwrap().can_go_next {
         tk.clock.advance(chrono::Duration::minutes(15));
         let v = k.next_phase().unwrap();

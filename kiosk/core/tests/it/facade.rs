@@ -2,7 +2,8 @@
 //! attendance, idle lock, resuming after a power cut, USB offers and import.
 
 use chrono::Duration;
-use kiosk_core::{AuthState, KioskError, OfferStatus, SignInError};
+use kiosk_core::runner::RunError;
+use kiosk_core::{AuthState, IdleState, KioskError, OfferStatus, SignInError};
 
 use crate::util::{provisioned, FACILITATOR, PIN};
 
@@ -109,7 +110,6 @@ fn a_whole_session_with_twelve_attendees_and_a_summary() {
         let added = k.add_participant(n.to_string()).unwrap();
         assert_eq!(added.label, format!("Participant {}", i + 1));
         assert_eq!(added.message(), format!("Participant {} added", i + 1));
-        assert_eq!(added.warning, None);
     }
     // The same person again (typed differently) is refused, naming the label.
     let e = k.add_participant("a 1234 bc".into()).unwrap_err();
@@ -121,13 +121,26 @@ fn a_whole_session_with_twelve_attendees_and_a_summary() {
     assert!(matches!(e, KioskError::BadPrisonNumber));
     let added = k.add_anonymous().unwrap();
     assert_eq!((added.label.as_str(), added.count), ("Participant 12", 12));
-    assert_eq!(added.warning, None);
-    let over = k.add_participant("L2345MN".into()).unwrap();
-    assert!(over.warning.unwrap().contains("more than 12"));
-    assert_eq!(k.attendee_index("Participant 13"), Some(12));
-    assert_eq!(k.attendee_index("Participant 14"), None);
-    assert_eq!(k.attendee_index("Participant 0"), None);
-    k.set_left_early(12, true).unwrap();
+    // A 13th is refused: the group limit (12 by default) holds.
+    let e = k.add_participant("L2345MN".into()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the group is full: 12 is the most for one group; take someone off the list first, or run a second group"
+    );
+    let e = k.add_anonymous().unwrap_err();
+    assert!(matches!(e, KioskError::Run(RunError::GroupFull(12))));
+    // An extra tap on "anonymous" is undone; everyone keeps their number.
+    k.remove_attendee(12).unwrap();
+    k.remove_attendee(3).unwrap();
+    assert!(matches!(k.remove_attendee(3), Err(KioskError::Run(_))));
+    let added = k.add_anonymous().unwrap();
+    assert_eq!(added.label, "Participant 12");
+    let added = k.add_participant("L2345MN".into()).unwrap();
+    assert_eq!(added.label, "Participant 13");
+    assert_eq!(k.attendee_number("Participant 13"), Some(13));
+    assert_eq!(k.attendee_number("Participant 3"), None);
+    assert_eq!(k.attendee_number("Participant 0"), None);
+    k.set_left_early(13, true).unwrap();
     k.set_left_early(4, true).unwrap();
     k.set_left_early(4, false).unwrap();
     assert!(matches!(
@@ -135,9 +148,11 @@ fn a_whole_session_with_twelve_attendees_and_a_summary() {
         Err(KioskError::Run(_))
     ));
     let list = k.attendees();
-    assert_eq!(list.len(), 13);
-    assert!(list[11].anonymous && !list[0].anonymous);
-    assert!(list[12].left_early && !list[4].left_early);
+    assert_eq!(list.len(), 12);
+    let numbers: Vec<u32> = list.iter().map(|a| a.number).collect();
+    assert_eq!(numbers, [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    assert!(list[10].anonymous && !list[0].anonymous);
+    assert!(list[11].left_early && !list[2].left_early);
     assert!(list.iter().all(|a| a.label.starts_with("Participant ")));
 
     let mut tools = vec![];
@@ -153,7 +168,7 @@ fn a_whole_session_with_twelve_attendees_and_a_summary() {
     assert!(matches!(k.next_phase(), Err(KioskError::Run(_))));
     assert!(matches!(
         k.use_tool("no-such-tool"),
-        Err(KioskError::UnknownTool(_))
+        Err(KioskError::Run(RunError::UnknownTool(_)))
     ));
     let v = k.run_view().unwrap();
     assert_eq!(v.phase_index, 4);
@@ -162,7 +177,7 @@ fn a_whole_session_with_twelve_attendees_and_a_summary() {
     tk.clock.advance(Duration::minutes(10));
     let s = k.finish_session().unwrap();
     assert_eq!((s.phases_done, s.phase_count), (5, 5));
-    assert_eq!((s.attended, s.anonymous, s.left_early), (13, 1, 1));
+    assert_eq!((s.attended, s.anonymous, s.left_early), (12, 1, 1));
     assert_eq!(s.elapsed_minutes, 7 + 3 * 10 + 10);
     let spent: Vec<u64> = s.phase_timings.iter().map(|t| t.elapsed_secs).collect();
     assert_eq!(spent, [420, 600, 600, 600, 600]);
@@ -173,24 +188,39 @@ fn a_whole_session_with_twelve_attendees_and_a_summary() {
     assert!(k.run_view().is_none());
     assert_eq!(k.finished_sessions().unwrap(), 1);
     let backlog = k.export_backlog().unwrap();
-    assert_eq!((backlog.sessions, backlog.attendances), (1, 13));
+    assert_eq!((backlog.sessions, backlog.attendances), (1, 12));
 }
 
 #[test]
-fn idle_lock_keeps_the_session_and_resumes_after_the_pin() {
+fn idle_lock_is_short_outside_a_session_long_with_a_warning_during_one_and_resumes() {
     let tk = provisioned();
     let mut k = tk.signed_in();
+    // Outside a session: 5 minutes, no warning.
+    tk.clock.advance(Duration::minutes(4));
+    assert_eq!(k.check_idle().unwrap(), IdleState::Active);
+    k.touch();
     let id = k.sessions()[0].id.clone();
     k.start_session(&id).unwrap();
+    tk.clock.advance(Duration::minutes(1));
     k.next_phase().unwrap();
     k.add_anonymous().unwrap();
-    tk.clock.advance(Duration::minutes(4));
-    assert!(!k.check_idle().unwrap());
+    // During a session the group talks: 30 minutes, a countdown in the last 60 s.
+    tk.clock.advance(Duration::minutes(28));
+    assert_eq!(k.check_idle().unwrap(), IdleState::Active);
+    tk.clock.advance(Duration::seconds(75));
+    assert_eq!(
+        k.check_idle().unwrap(),
+        IdleState::Warning { seconds_left: 45 }
+    );
+    assert_eq!(
+        kiosk_core::views::idle_warning(k.idle_state()).unwrap(),
+        "Nobody has touched the screen for a while. It locks in 0:45. Tap to keep it open."
+    );
+    // Any touch dismisses it.
     k.touch();
-    tk.clock.advance(Duration::minutes(4));
-    assert!(!k.check_idle().unwrap());
-    tk.clock.advance(Duration::minutes(1));
-    assert!(k.check_idle().unwrap());
+    assert_eq!(k.check_idle().unwrap(), IdleState::Active);
+    tk.clock.advance(Duration::minutes(30));
+    assert_eq!(k.check_idle().unwrap(), IdleState::Locked);
     assert_eq!(
         k.auth_state(),
         &AuthState::IdleLocked {
@@ -217,9 +247,18 @@ fn after_a_power_cut_the_session_resumes_at_the_same_phase_with_the_same_attende
     k.add_participant("A1234BC".into()).unwrap();
     k.add_anonymous().unwrap();
     k.set_left_early(1, true).unwrap();
+    tk.clock.advance(Duration::minutes(2));
     k.next_phase().unwrap();
+    tk.clock.advance(Duration::minutes(2));
     k.next_phase().unwrap();
     k.previous_phase().unwrap();
+    k.write_worksheet("cost-benefit", 0, "more money for visits")
+        .unwrap();
+    k.set_display(kiosk_core::Display {
+        text_size: 2,
+        plain_words: true,
+    })
+    .unwrap();
     let before = k.run_view().unwrap();
     let attendees = k.attendees();
     drop(k); // the power goes
@@ -230,6 +269,18 @@ fn after_a_power_cut_the_session_resumes_at_the_same_phase_with_the_same_attende
     assert_eq!(v.phase_index, before.phase_index);
     assert_eq!(v.tools_used, before.tools_used);
     assert_eq!(k.attendees(), attendees);
+    // Worksheet text and the display settings survive the restart too.
+    assert_eq!(
+        k.worksheet_entry("cost-benefit", 0).unwrap().text,
+        "more money for visits"
+    );
+    assert_eq!(
+        k.display(),
+        kiosk_core::Display {
+            text_size: 2,
+            plain_words: true
+        }
+    );
     assert!(k.sign_in(PIN).unwrap().session_in_progress);
     // The same person is still recognised after the restart.
     assert!(k.add_participant("A1234BC".into()).is_err());
@@ -282,15 +333,28 @@ fn usb_offers_show_version_and_signer_or_the_refusal_and_import_installs() {
     assert_eq!(outcome.to_string(), "Installed programme version 2");
     assert_eq!(last.0, last.1);
     assert_eq!(k.programme_version(), Some(2));
-    // Not while a session is running.
+    // During a session: the session keeps the content it started with,
+    // even when the pack it came from is gone; the next one uses the new pack.
     k.sign_in(PIN).unwrap();
     let id = k.sessions()[0].id.clone();
-    k.start_session(&id).unwrap();
+    let before = k.start_session(&id).unwrap();
     let v3 = tk.pack(3);
-    assert!(matches!(
-        k.import(&v3, &mut |_, _| {}),
-        Err(KioskError::SessionInProgress)
-    ));
+    let outcome = k.import(&v3, &mut |_, _| {}).unwrap();
+    assert_eq!(outcome.version, 3);
+    assert_eq!(k.programme_version(), Some(3));
+    let packs = tk.dir.join("content/packs");
+    for old in std::fs::read_dir(&packs).unwrap() {
+        let old = old.unwrap().path();
+        if !old.ends_with(format!("v{:010}", 3)) && old.is_dir() {
+            std::fs::remove_dir_all(&old).unwrap();
+        }
+    }
+    drop(k);
+    let mut k = tk.open();
+    k.sign_in(PIN).unwrap();
+    let during = k.run_view().unwrap();
+    assert_eq!(during.phase, before.phase);
+    k.finish_session().unwrap();
     let audit: Vec<String> = k
         .audit_lines(50)
         .unwrap()
@@ -372,7 +436,7 @@ fn a_database_from_a_newer_kiosk_version_is_refused_not_damaged() {
         e,
         KioskError::SchemaTooNew {
             found: 99,
-            supported: 1
+            supported: 2
         }
     ));
     assert!(e.to_string().contains("update the kiosk software"));

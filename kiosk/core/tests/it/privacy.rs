@@ -31,6 +31,7 @@ fn raw_prison_numbers_appear_in_no_file_the_kiosk_writes() {
     k.sign_in(PIN).unwrap();
     let id = k.sessions()[0].id.clone();
     k.start_session(&id).unwrap();
+    tk.clock.advance(chrono::Duration::minutes(5));
     k.next_phase().unwrap();
     for n in typed {
         k.add_participant(n.to_string()).unwrap();
@@ -70,6 +71,7 @@ fn raw_prison_numbers_appear_in_no_file_the_kiosk_writes() {
         .any(|(p, _)| p.ends_with("kiosk.db-wal")));
     scan("during a session");
     while k.run_view().unwrap().can_go_next {
+        tk.clock.advance(chrono::Duration::minutes(10));
         k.next_phase().unwrap();
     }
     k.finish_session().unwrap();

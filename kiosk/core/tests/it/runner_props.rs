@@ -4,9 +4,12 @@
 //! in-memory fake store and the SQLite store agree.
 
 use chrono::Duration;
-use content_pack::{ParticipantText, Phase, PhaseKind, Point, Session};
+use content_pack::{
+    ParticipantText, Phase, PhaseKind, Point, Session, Tool, Worksheet, WorksheetField,
+    WorksheetKind,
+};
 use kiosk_core::db::Db;
-use kiosk_core::runner::{step, Event, MemoryRunStore, RunState, RunStore};
+use kiosk_core::runner::{step, Event, MemoryRunStore, RunContent, RunState, RunStore};
 use kiosk_core::Pseudonymiser;
 use proptest::prelude::*;
 
@@ -37,6 +40,30 @@ fn session() -> Session {
     }
 }
 
+fn content() -> RunContent {
+    let tool = |id: &str| Tool {
+        id: id.into(),
+        name: id.to_uppercase(),
+        points: vec![Point::Urges],
+        summary: "s".into(),
+        steps: vec!["one".into()],
+        worksheet: Worksheet {
+            kind: WorksheetKind::Grid,
+            fields: (0..4)
+                .map(|i| WorksheetField {
+                    label: format!("box {i}"),
+                    prompt: String::new(),
+                })
+                .collect(),
+        },
+    };
+    RunContent {
+        session: session(),
+        tools: vec![tool("abc"), tool("disarm")],
+        pictures: [("media/p.svg".to_owned(), b"<svg/>".to_vec())].into(),
+    }
+}
+
 fn event() -> impl Strategy<Value = (u16, Event)> {
     let p = Pseudonymiser::new([3; 32]);
     let people: Vec<_> = (0..15)
@@ -48,7 +75,12 @@ fn event() -> impl Strategy<Value = (u16, Event)> {
         1 => prop::sample::select(vec!["abc", "disarm", "urge-log"])
             .prop_map(|t| Event::UseTool(t.into())),
         3 => prop::option::of(prop::sample::select(people)).prop_map(Event::Add),
-        1 => (0usize..16, any::<bool>()).prop_map(|(index, left)| Event::LeftEarly { index, left }),
+        1 => (1u32..16, any::<bool>()).prop_map(|(number, left)| Event::LeftEarly { number, left }),
+        1 => (1u32..16).prop_map(Event::Remove),
+        2 => (prop::sample::select(vec!["abc", "disarm", "urge-log"]), 0usize..5, "[a-z ]{0,12}")
+            .prop_map(|(t, field, text)| Event::Write { tool: t.into(), field, text }),
+        1 => (prop::sample::select(vec!["abc", "disarm"]), 0usize..5, 0u8..12)
+            .prop_map(|(t, field, score)| Event::Score { tool: t.into(), field, score }),
     ];
     (0u16..900, ev)
 }
@@ -62,7 +94,7 @@ proptest! {
         let mut db = Db::open(&dir.path().join("k.db")).unwrap();
         let mut fake = MemoryRunStore::default();
         let mut now = t0();
-        let mut state = RunState::start("0123456789abcdef".into(), &session(), "f1", 3, now);
+        let mut state = RunState::start("0123456789abcdef".into(), content(), "f1", 3, 12, now);
         db.create(&state).unwrap();
         fake.create(&state).unwrap();
         for (secs, ev) in events {
@@ -77,6 +109,8 @@ proptest! {
             prop_assert_eq!(spent, next.session_elapsed_secs(now));
             let mut seen = std::collections::HashSet::new();
             prop_assert!(next.attendees.iter().filter_map(|a| a.pseudonym).all(|p| seen.insert(p)));
+            prop_assert!(next.attendees.len() <= next.group_limit);
+            prop_assert!(next.attendees.windows(2).all(|w| w[0].number < w[1].number));
             db.commit(&next, &effects).unwrap();
             fake.commit(&next, &effects).unwrap();
             state = next;
@@ -88,6 +122,15 @@ proptest! {
         db.commit(&done, &effects).unwrap();
         fake.commit(&done, &effects).unwrap();
         prop_assert!(db.load_open().unwrap().is_none());
+        // Nothing written in a worksheet outlives the session.
+        let left: i64 = db_rows(&dir.path().join("k.db"));
+        prop_assert_eq!(left, 0);
         prop_assert!(fake.load_open().unwrap().is_none());
     }
+}
+
+fn db_rows(path: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("SELECT COUNT(*) FROM worksheets", [], |r| r.get(0))
+        .unwrap()
 }

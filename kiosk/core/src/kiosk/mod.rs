@@ -1,0 +1,249 @@
+//! [`Kiosk`]: the one type the UI talks to.
+//!
+//! It owns the database, the pseudonymiser, the content store and the
+//! session in progress, and turns each UI action into a runner event, a
+//! durable commit, and a view the UI can show. Every method that changes
+//! something has saved it before it returns.
+//!
+//! Its methods live in one module per job: [`access`] (sign-in, locks, idle
+//! time), [`session`] (the runner: phases, tools, worksheets, finish),
+//! [`attendance`] (who is here) and [`transfer`] (USB import and export).
+//! The screens' view-models are built from it in [`crate::views`]; nothing
+//! here depends on them.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use content_pack::{ContentStore, Programme};
+
+use crate::clock::Clock;
+use crate::config::{DataDir, KioskConfig};
+use crate::db::{AuditLine, Db};
+use crate::error::KioskError;
+use crate::handshake::Handshake;
+use crate::pseudonym::Pseudonymiser;
+use crate::runner::{self, Event, RunState, RunStore};
+
+pub mod access;
+pub mod attendance;
+pub mod session;
+pub mod transfer;
+
+pub use access::{AuthState, IdleState, SignedIn};
+pub use attendance::{Added, AttendeeView};
+pub use session::{PhaseTiming, RunSummary, RunView};
+
+/// The facade over the whole kiosk. See the crate docs for an example.
+pub struct Kiosk {
+    pub(crate) dir: DataDir,
+    pub(crate) config: KioskConfig,
+    pub(crate) usb_dir: PathBuf,
+    pub(crate) handshake: Option<Handshake>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) db: Db,
+    pub(crate) pseudonymiser: Pseudonymiser,
+    pub(crate) content: ContentStore,
+    pub(crate) programme: Option<(Programme, u64)>,
+    pub(crate) content_problem: Option<String>,
+    pub(crate) auth: AuthState,
+    pub(crate) last_activity: DateTime<Utc>,
+    pub(crate) run: Option<RunState>,
+    /// Until when the facilitator notes show (a glance; never saved).
+    pub(crate) notes_until: Option<DateTime<Utc>>,
+    /// The facilitator's display settings (saved, so a restart keeps them).
+    display: Display,
+}
+
+/// How the room's screen is set to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Display {
+    /// Text size: 0 (normal), 1 (large) or 2 (largest).
+    pub text_size: u8,
+    /// Plain words on the run screen.
+    pub plain_words: bool,
+}
+
+/// Names of the text sizes, by [`Display::text_size`].
+pub const TEXT_SIZES: [&str; 3] = ["Normal", "Large", "Largest"];
+
+const DISPLAY_KEY: &str = "display";
+
+impl Kiosk {
+    /// Opens a provisioned data folder. A session left in progress (for
+    /// example by a power cut) is loaded and resumes after sign-in.
+    pub fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Kiosk, KioskError> {
+        let dir = DataDir::new(data_dir);
+        let config = KioskConfig::load(&dir)?;
+        let db = Db::open(&dir.database())?;
+        let pseudonymiser = Pseudonymiser::load(&dir.secret())?;
+        let content = ContentStore::open(&dir.content())?;
+        let run = db.load_open()?;
+        let now = clock.now();
+        let mut kiosk = Kiosk {
+            usb_dir: config.usb_dir.clone(),
+            handshake: Handshake::system(),
+            dir,
+            config,
+            clock,
+            db,
+            pseudonymiser,
+            content,
+            programme: None,
+            content_problem: None,
+            auth: AuthState::SignedOut,
+            last_activity: now,
+            run,
+            notes_until: None,
+            display: Display::default(),
+        };
+        kiosk.display = kiosk.load_display()?;
+        kiosk.reload_programme();
+        kiosk.fill_legacy_content()?;
+        Ok(kiosk)
+    }
+
+    /// Uses `dir` as the USB folder instead of the one in `kiosk.toml`.
+    pub fn with_usb_dir(mut self, dir: PathBuf) -> Kiosk {
+        self.usb_dir = dir;
+        self
+    }
+
+    /// Uses the export hand-shake `handshake` (`Some`: as under the systemd
+    /// unit, the stick is read-only until the root helper makes it writable)
+    /// or none (`None`: write straight into the USB folder). [`Kiosk::open`]
+    /// chooses [`Handshake::system`]; tests give a temporary run folder.
+    pub fn with_handshake(mut self, handshake: Option<Handshake>) -> Kiosk {
+        self.handshake = handshake;
+        self
+    }
+
+    /// The export hand-shake in use, if any.
+    pub fn handshake(&self) -> Option<&Handshake> {
+        self.handshake.as_ref()
+    }
+
+    /// The time, to the millisecond the database keeps, so the state in
+    /// memory is exactly the state a restart reads back.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now().trunc_subsecs(3)
+    }
+
+    pub(crate) fn reload_programme(&mut self) {
+        self.programme = None;
+        self.content_problem = None;
+        match self.content.installed() {
+            Ok(None) => {}
+            Ok(Some(p)) => match p.programme() {
+                Ok(prog) => self.programme = Some((prog, p.manifest().version)),
+                Err(e) => self.content_problem = Some(e.to_string()),
+            },
+            Err(e) => self.content_problem = Some(e.to_string()),
+        }
+    }
+
+    // ---- configuration and content ----
+
+    /// The kiosk's configuration (site, wing, idle minutes, USB folder).
+    pub fn config(&self) -> &KioskConfig {
+        &self.config
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        self.dir.root()
+    }
+
+    /// The USB folder in use.
+    pub fn usb_dir(&self) -> &Path {
+        &self.usb_dir
+    }
+
+    /// The installed programme, if any.
+    pub fn programme(&self) -> Option<&Programme> {
+        self.programme.as_ref().map(|(p, _)| p)
+    }
+
+    /// The installed programme's version, if any.
+    pub fn programme_version(&self) -> Option<u64> {
+        self.programme.as_ref().map(|(_, v)| *v)
+    }
+
+    /// Why the installed content cannot be used, if it is damaged.
+    pub fn content_problem(&self) -> Option<&str> {
+        self.content_problem.as_deref()
+    }
+
+    fn load_display(&self) -> Result<Display, KioskError> {
+        let saved = self.db.meta(DISPLAY_KEY)?.unwrap_or_default();
+        let mut parts = saved.split(',');
+        Ok(Display {
+            text_size: parts
+                .next()
+                .and_then(|p| p.parse().ok())
+                .filter(|s| usize::from(*s) < TEXT_SIZES.len())
+                .unwrap_or(0),
+            plain_words: parts.next() == Some("plain"),
+        })
+    }
+
+    /// The display settings.
+    pub fn display(&self) -> Display {
+        self.display
+    }
+
+    /// Sets and saves the display settings.
+    pub fn set_display(&mut self, display: Display) -> Result<(), KioskError> {
+        let d = Display {
+            text_size: display.text_size.min(TEXT_SIZES.len() as u8 - 1),
+            ..display
+        };
+        let words = if d.plain_words { "plain" } else { "standard" };
+        self.db
+            .set_meta(DISPLAY_KEY, &format!("{},{words}", d.text_size))?;
+        self.display = d;
+        self.touch();
+        Ok(())
+    }
+
+    /// Whether plain words are on.
+    pub fn plain_words(&self) -> bool {
+        self.display.plain_words
+    }
+
+    /// The newest audit lines, newest first (no personal data).
+    pub fn audit_lines(&self, limit: u32) -> Result<Vec<AuditLine>, KioskError> {
+        self.db.audit_lines(limit)
+    }
+
+    /// Applies one runner event: step, commit, then adopt.
+    pub(crate) fn apply(&mut self, event: Event) -> Result<&RunState, KioskError> {
+        self.signed_in()?;
+        let state = self.run.as_ref().ok_or(KioskError::NoSession)?;
+        let now = self.now();
+        let (next, effects) = runner::step(state, &event, now)?;
+        self.db.commit(&next, &effects)?;
+        self.last_activity = now;
+        Ok(self.run.insert(next))
+    }
+
+    /// A run saved by a kiosk from before content was kept with runs gets
+    /// its content from the installed programme, if that still has it.
+    fn fill_legacy_content(&mut self) -> Result<(), KioskError> {
+        let Some(run) = self.run.as_mut() else {
+            return Ok(());
+        };
+        if !run.content.is_legacy() {
+            return Ok(());
+        }
+        let content = match (&self.programme, self.content.installed()) {
+            (Some((p, _)), Ok(Some(pack))) => session::content_for(p, &pack, &run.session_id),
+            _ => None,
+        };
+        if let Some(content) = content {
+            run.content = std::sync::Arc::new(content);
+            self.db.set_content(run)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,578 @@
+//! The screens' view-models: plain data (strings, numbers, flags, lists)
+//! built from the [`Kiosk`], so every decision a screen shows is made here
+//! and the Slint app only copies fields and forwards callbacks.
+//!
+//! Nothing here changes the kiosk; each function reads it and says what a
+//! screen shows now. What the room's big screen must never show (facilitator
+//! notes outside a glance, a prison number in large type) is decided here
+//! too, so the UI tests check the same rules the app follows.
+
+use content_pack::{Point, WorksheetKind};
+
+use crate::error::KioskError;
+use crate::export::{ExportOutcome, StickExport};
+use crate::kiosk::{AuthState, IdleState, Kiosk, RunSummary};
+use crate::usb::{ImportOutcome, OfferStatus};
+
+/// `m:ss` for a number of seconds.
+pub fn clock(secs: u64) -> String {
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+/// "InsideOut — sample programme, version 3", or why there is none.
+pub fn programme_line(k: &Kiosk) -> String {
+    match (k.programme(), k.programme_version(), k.content_problem()) {
+        (Some(p), Some(v), _) => format!("{}, version {v}", p.title),
+        (_, _, Some(problem)) => format!("The installed programme cannot be used: {problem}"),
+        _ => "No programme installed yet: import one from a USB stick.".to_owned(),
+    }
+}
+
+/// The sign-in screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInScreen {
+    /// The prison.
+    pub site: String,
+    /// The wing.
+    pub wing: String,
+    /// See [`programme_line`].
+    pub programme: String,
+    /// Locked during a session: the session waits for any facilitator's PIN.
+    pub resuming: bool,
+    /// Sign-in is locked after wrong PINs: the message.
+    pub locked: Option<String>,
+    /// The PIN pad's keys (3 columns; "" is a gap), scrambled if configured.
+    pub keys: Vec<String>,
+}
+
+/// The sign-in screen now.
+pub fn sign_in(k: &Kiosk) -> Result<SignInScreen, KioskError> {
+    Ok(SignInScreen {
+        site: k.config().site.clone(),
+        wing: k.config().wing.clone(),
+        programme: programme_line(k),
+        resuming: matches!(k.auth_state(), AuthState::IdleLocked { .. }),
+        locked: k.sign_in_locked()?,
+        keys: k.pin_pad_keys(),
+    })
+}
+
+/// The home screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HomeScreen {
+    /// Who is signed in.
+    pub facilitator: String,
+    /// "HMP Example · B wing · InsideOut …, version 3".
+    pub place: String,
+    /// The session in progress, "Session 3: Coping with urges".
+    pub in_progress: Option<String>,
+    /// Whether "Start a session" is offered (a programme, no session open).
+    pub can_start: bool,
+    /// Whether a USB stick is in.
+    pub stick_in: bool,
+    /// What the stick holds for import, in words.
+    pub stick_note: String,
+    /// A pack that can be installed: what it is. Only then is import offered.
+    pub import_offer: Option<String>,
+    /// "3 attendance records waiting to export."
+    pub export_note: String,
+    /// Whether "Export to USB stick" can be pressed.
+    pub can_export: bool,
+    /// The export button's words.
+    pub export_button: String,
+}
+
+/// The home screen now. Reading the stick checks each pack's signature, so
+/// call this off the UI thread when a stick may hold large files.
+pub fn home(k: &Kiosk) -> Result<HomeScreen, KioskError> {
+    let facilitator = match k.auth_state() {
+        AuthState::SignedIn { facilitator_id } => facilitator_id.clone(),
+        _ => return Err(KioskError::NotSignedIn),
+    };
+    let stick_in = k.stick_present();
+    let offers = if stick_in { k.usb_offers()? } else { vec![] };
+    let ready = offers.iter().find_map(|o| match &o.status {
+        OfferStatus::Ready {
+            version,
+            signer,
+            approved_by,
+            reference,
+        } => Some(format!(
+            "Programme version {version} is on the stick, signed by key {signer}, \
+             approved by {approved_by} ({reference})."
+        )),
+        OfferStatus::Refused(_) => None,
+    });
+    let stick_note = if !stick_in {
+        "No USB stick found.".to_owned()
+    } else if ready.is_some() {
+        String::new()
+    } else if let Some((name, why)) = offers.iter().find_map(|o| match &o.status {
+        OfferStatus::Refused(why) => Some((&o.file_name, why)),
+        OfferStatus::Ready { .. } => None,
+    }) {
+        format!("{name} cannot be installed: {why}")
+    } else {
+        "No content update on the USB stick.".to_owned()
+    };
+    let waiting = k.export_backlog()?.attendances;
+    Ok(HomeScreen {
+        facilitator,
+        place: format!(
+            "{} · {} · {}",
+            k.config().site,
+            k.config().wing,
+            programme_line(k)
+        ),
+        in_progress: k
+            .run_view()
+            .map(|v| format!("Session {}: {}", v.session_number, v.session_title)),
+        can_start: k.run_view().is_none() && k.programme().is_some(),
+        stick_in,
+        stick_note,
+        import_offer: ready,
+        export_note: match waiting {
+            0 => "No attendance waiting to export.".to_owned(),
+            1 => "1 attendance record waiting to export.".to_owned(),
+            n => format!("{n} attendance records waiting to export."),
+        },
+        can_export: stick_in && waiting > 0,
+        export_button: if !stick_in {
+            "Insert a USB stick to export".to_owned()
+        } else {
+            "Export to USB stick".to_owned()
+        },
+    })
+}
+
+/// A session to choose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionCard {
+    /// Session id (for [`Kiosk::start_session`]).
+    pub id: String,
+    /// "Session 3: Coping with urges".
+    pub label: String,
+    /// "90 minutes · ABC, DISARM".
+    pub details: String,
+}
+
+/// Sessions under one point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionGroup {
+    /// "Point 2: Cope with urges".
+    pub title: String,
+    /// Its sessions, in programme order.
+    pub sessions: Vec<SessionCard>,
+}
+
+/// The installed programme's sessions grouped by their first point.
+pub fn choose(k: &Kiosk) -> Vec<SessionGroup> {
+    let Some(programme) = k.programme() else {
+        return vec![];
+    };
+    Point::ALL
+        .iter()
+        .map(|point| SessionGroup {
+            title: point.to_string(),
+            sessions: programme
+                .sessions
+                .iter()
+                .filter(|s| s.points.first() == Some(point))
+                .map(|s| {
+                    let tools: Vec<&str> = s
+                        .tool_ids()
+                        .into_iter()
+                        .map(|id| programme.tool(id).map_or(id, |t| t.name.as_str()))
+                        .collect();
+                    SessionCard {
+                        id: s.id.clone(),
+                        label: format!("Session {}: {}", s.number, s.title),
+                        details: format!("{} minutes · {}", s.minutes, tools.join(", ")),
+                    }
+                })
+                .collect(),
+        })
+        .filter(|g| !g.sessions.is_empty())
+        .collect()
+}
+
+/// Where a phase stands, for the phase pills (which are not buttons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PillState {
+    /// Before the current phase.
+    Done,
+    /// The current phase.
+    Current,
+    /// Still to come.
+    ToCome,
+}
+
+/// One phase pill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pill {
+    /// "Check-in".
+    pub title: String,
+    /// Where it stands.
+    pub state: PillState,
+}
+
+/// A tool that can be opened: its id and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolChoice {
+    /// Tool id.
+    pub id: String,
+    /// "Cost–benefit analysis".
+    pub name: String,
+}
+
+/// The run screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunScreen {
+    /// "Session 3: Coping with urges".
+    pub heading: String,
+    /// "Phase 2 of 5 · Phase time 4:12 of 10 min · Session 14:02 of 90 min".
+    pub progress: String,
+    /// The phase has run past its planned time.
+    pub over_time: bool,
+    /// The five phases.
+    pub pills: Vec<Pill>,
+    /// The phase's heading.
+    pub phase_title: String,
+    /// The words for the group, as plain words are set.
+    pub text: String,
+    /// Whether plain words are on.
+    pub plain_words: bool,
+    /// The facilitator notes: empty unless the facilitator is glancing at
+    /// them, so the room's screen never shows them by default.
+    pub notes: Vec<String>,
+    /// Whether the phase has notes to glance at.
+    pub has_notes: bool,
+    /// The phase's picture (SVG bytes), if it has one.
+    pub picture: Option<Vec<u8>>,
+    /// The phase's own tools, each with an "Open" button.
+    pub tools: Vec<ToolChoice>,
+    /// Main work: any tool of the programme can be opened (the agenda may
+    /// come from the check-in).
+    pub any_tool: bool,
+    /// "Attendance 7".
+    pub attendance: String,
+    /// Back is possible.
+    pub can_go_back: bool,
+    /// Next is possible; on the last phase Finish is offered instead, away
+    /// from where Next was.
+    pub can_go_next: bool,
+}
+
+/// The run screen now, or `None` if no session is in progress.
+pub fn run(k: &Kiosk) -> Option<RunScreen> {
+    let v = k.run_view()?;
+    let s = k.run_state()?;
+    let plain_words = k.plain_words();
+    Some(RunScreen {
+        heading: format!("Session {}: {}", v.session_number, v.session_title),
+        progress: format!(
+            "Phase {} of {}   ·   Phase time {} of {} min   ·   Session {} of {} min",
+            v.phase_index + 1,
+            v.phase_count,
+            clock(v.phase_elapsed_secs),
+            v.phase_planned_minutes,
+            clock(v.session_elapsed_secs),
+            v.session_planned_minutes
+        ),
+        over_time: v.phase_elapsed_secs > u64::from(v.phase_planned_minutes) * 60,
+        pills: v
+            .phase_timings
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Pill {
+                title: t.kind.label().to_owned(),
+                state: match i.cmp(&v.phase_index) {
+                    std::cmp::Ordering::Less => PillState::Done,
+                    std::cmp::Ordering::Equal => PillState::Current,
+                    std::cmp::Ordering::Greater => PillState::ToCome,
+                },
+            })
+            .collect(),
+        phase_title: v.phase.title.clone(),
+        text: if plain_words {
+            v.phase.text.plain.clone()
+        } else {
+            v.phase.text.standard.clone()
+        },
+        plain_words,
+        notes: if k.notes_showing() {
+            v.phase.facilitator_notes.clone()
+        } else {
+            vec![]
+        },
+        has_notes: !v.phase.facilitator_notes.is_empty(),
+        picture: v
+            .phase
+            .media
+            .as_ref()
+            .and_then(|m| s.content.pictures.get(m).cloned()),
+        tools: v
+            .phase
+            .tools
+            .iter()
+            .filter_map(|id| s.content.tool(id))
+            .map(|t| ToolChoice {
+                id: t.id.clone(),
+                name: t.name.clone(),
+            })
+            .collect(),
+        any_tool: v.phase.kind == content_pack::PhaseKind::MainWork,
+        attendance: format!("Attendance {}", v.attendee_count),
+        can_go_back: v.can_go_back,
+        can_go_next: v.can_go_next,
+    })
+}
+
+/// Every tool the session in progress can open, for the tool picker.
+pub fn tool_choices(k: &Kiosk) -> Vec<ToolChoice> {
+    k.run_state()
+        .map(|s| {
+            s.content
+                .tools
+                .iter()
+                .map(|t| ToolChoice {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One worksheet box as the tool screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoxView {
+    /// Its heading.
+    pub label: String,
+    /// The prompt inside it while it is empty.
+    pub prompt: String,
+    /// What the group wrote.
+    pub text: String,
+    /// Its score, 0 to 10 (rating worksheets; 5 until scored).
+    pub score: u8,
+}
+
+/// The tool screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolScreen {
+    /// Tool id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// What it is for.
+    pub summary: String,
+    /// Its steps.
+    pub steps: Vec<String>,
+    /// "grid", "list" or "rating".
+    pub kind: &'static str,
+    /// The worksheet, with what the group wrote so far in this session.
+    pub boxes: Vec<BoxView>,
+}
+
+/// Tool `id` of the session in progress, with its worksheet as written so far.
+pub fn tool(k: &Kiosk, id: &str) -> Option<ToolScreen> {
+    let s = k.run_state()?;
+    let t = s.content.tool(id)?;
+    Some(ToolScreen {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        summary: t.summary.clone(),
+        steps: t.steps.clone(),
+        kind: match t.worksheet.kind {
+            WorksheetKind::Grid => "grid",
+            WorksheetKind::List => "list",
+            WorksheetKind::Rating => "rating",
+        },
+        boxes: t
+            .worksheet
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let entry = k.worksheet_entry(id, i);
+                BoxView {
+                    label: f.label.clone(),
+                    prompt: f.prompt.clone(),
+                    text: entry.map(|e| e.text.clone()).unwrap_or_default(),
+                    score: entry.and_then(|e| e.score).unwrap_or(5),
+                }
+            })
+            .collect(),
+    })
+}
+
+/// One row of the attendance list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendeeRow {
+    /// Their number (for left early and remove).
+    pub number: u32,
+    /// "Participant 7" or "Participant 8 (anonymous)".
+    pub label: String,
+    /// Marked as having left early.
+    pub left_early: bool,
+}
+
+/// The attendance screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendanceScreen {
+    /// Everyone added, in the order added; the list never reorders.
+    pub rows: Vec<AttendeeRow>,
+    /// "7 of 12 in the group".
+    pub count_line: String,
+    /// The group is at its limit: adding is refused.
+    pub full: bool,
+    /// What to do next, in words.
+    pub hint: String,
+}
+
+/// The attendance screen now.
+pub fn attendance(k: &Kiosk) -> AttendanceScreen {
+    let rows: Vec<AttendeeRow> = k
+        .attendees()
+        .into_iter()
+        .map(|a| AttendeeRow {
+            number: a.number,
+            label: if a.anonymous {
+                format!("{} (anonymous)", a.label)
+            } else {
+                a.label
+            },
+            left_early: a.left_early,
+        })
+        .collect();
+    let limit = k
+        .run_state()
+        .map_or(k.config().group_limit, |s| s.group_limit);
+    let full = rows.len() >= limit;
+    AttendanceScreen {
+        count_line: format!("{} of {limit} in the group", rows.len()),
+        full,
+        hint: if rows.is_empty() {
+            "Nobody added yet.".to_owned()
+        } else if full {
+            format!("The group is full ({limit}). Take someone off the list to add another.")
+        } else {
+            "Tap someone who leaves before the end.".to_owned()
+        },
+        rows,
+    }
+}
+
+/// A prison number as the attendance screen shows it while it is typed:
+/// every character hidden but, just after it is typed, the last one.
+pub fn masked_entry(entry: &str, show_last: bool) -> String {
+    let n = entry.chars().count();
+    let mut out: String = "•".repeat(n.saturating_sub(usize::from(show_last)));
+    if show_last {
+        out.extend(entry.chars().last());
+    }
+    out
+}
+
+/// The finish screen, before the session is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinishScreen {
+    /// "Session 3: Coping with urges".
+    pub heading: String,
+    /// "Phases done: 5 of 5", "Tools used: ABC", "Attended: 12 (1 left early)".
+    pub lines: Vec<String>,
+}
+
+fn summary_lines(s: &RunSummary) -> Vec<String> {
+    vec![
+        format!("Phases done: {} of {}", s.phases_done, s.phase_count),
+        format!(
+            "Tools used: {}",
+            if s.tools_used.is_empty() {
+                "none".to_owned()
+            } else {
+                s.tools_used.join(", ")
+            }
+        ),
+        format!(
+            "Attended: {}{}",
+            s.attended,
+            if s.left_early > 0 {
+                format!(" ({} left early)", s.left_early)
+            } else {
+                String::new()
+            }
+        ),
+    ]
+}
+
+/// The finish screen for the session in progress.
+pub fn finish(k: &Kiosk) -> Option<FinishScreen> {
+    let s = k.run_state()?;
+    let summary = RunSummary::of(s, k.now());
+    Some(FinishScreen {
+        heading: format!("Session {}: {}", s.session_number, s.session_title),
+        lines: summary_lines(&summary),
+    })
+}
+
+/// The finish screen after recording: the same lines, and what was recorded.
+pub fn recorded(s: &RunSummary) -> (FinishScreen, String) {
+    (
+        FinishScreen {
+            heading: format!("Session {}: {}", s.session_number, s.session_title),
+            lines: summary_lines(s),
+        },
+        format!(
+            "Recorded: {} attended, {} minutes (planned {}).",
+            s.attended, s.elapsed_minutes, s.planned_minutes
+        ),
+    )
+}
+
+/// The idle warning to show over any screen, if the kiosk is about to lock.
+pub fn idle_warning(state: IdleState) -> Option<String> {
+    match state {
+        IdleState::Warning { seconds_left } => Some(format!(
+            "Nobody has touched the screen for a while. It locks in {}. Tap to keep it open.",
+            clock(u64::from(seconds_left))
+        )),
+        IdleState::Active | IdleState::Locked => None,
+    }
+}
+
+/// What home says after a session was ended without recording it.
+pub const DISCARDED: &str = "The session was ended without recording it.";
+
+/// The end of an import or export, as the transfer screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Done {
+    /// What happened, and whether the stick can be taken out.
+    pub text: String,
+    /// Whether anything was written (else the progress bar is not shown).
+    pub wrote: bool,
+}
+
+/// After an import: the new version, and that the stick can come out.
+pub fn imported(o: &ImportOutcome) -> Done {
+    Done {
+        text: format!(
+            "{o}. The new programme is used from the next session. The stick can be taken out now."
+        ),
+        wrote: true,
+    }
+}
+
+/// After an export to the stick: what was written, and when the stick can
+/// come out (kiosk-core's own words for both).
+pub fn exported(o: &StickExport) -> Done {
+    Done {
+        text: match o.outcome {
+            ExportOutcome::NothingToExport => {
+                "Nothing new to export. The stick can be taken out now.".to_owned()
+            }
+            ExportOutcome::Written { .. } => format!("{o}."),
+        },
+        wrote: matches!(o.outcome, ExportOutcome::Written { .. }),
+    }
+}
