@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::error::{KeyError, ProgrammeError};
+use crate::error::ProgrammeError;
+use crate::keys::KeyError;
 use crate::keys::SigningKey;
 use crate::manifest::{
     Approval, FileEntry, Manifest, PackPath, FORMAT_VERSION, MANIFEST_NAME, PRODUCT,

@@ -7,9 +7,42 @@
 
 use std::fmt;
 use std::io::Cursor;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::error::KeyError;
+/// A key could not be made, read or used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// A key file could not be read.
+    #[error("cannot read key file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Key generation failed.
+    #[error("could not make a key pair: {0}")]
+    Generate(String),
+    /// The secret key file is not a minisign secret key.
+    #[error("this is not a minisign secret key ({0}); check you gave the .key file, not the .pub")]
+    BadSecretKey(String),
+    /// The text is not a minisign public key.
+    #[error("this is not a minisign public key; check you gave the .pub file")]
+    BadPublicKey,
+    /// The file is not a minisign public key.
+    #[error("{0} is not a minisign public key; check you gave the .pub file")]
+    BadPublicKeyFile(PathBuf),
+    /// The secret key is encrypted and no password was given.
+    #[error("this secret key is password-protected: give its password")]
+    PasswordNeeded,
+    /// The password does not open the secret key.
+    #[error("wrong password for this secret key")]
+    WrongPassword,
+    /// Signing failed.
+    #[error("could not sign: {0}")]
+    Sign(String),
+}
 
 /// A minisign key id: the 8 bytes that name a key, shown as 16 hex digits
 /// exactly as `minisign` prints them.

@@ -37,10 +37,10 @@ pub use bundle::{
     bundle_dir_name, open_bundle, verify_bundle, AttendanceRecord, BundleError, BundleTrust,
     BundleWriter, ExportManifest, ExportSummary, SessionRecord, VerifiedBundle,
 };
-pub use error::{KeyError, PackError, ProgrammeError};
+pub use error::{PackError, ProgrammeError};
 pub use keys::{
-    generate_keys, GeneratedKeys, KeyId, KeyProtection, SignatureProblem, SigningKey, TrustedKey,
-    TrustedKeys,
+    generate_keys, GeneratedKeys, KeyError, KeyId, KeyProtection, SignatureProblem, SigningKey,
+    TrustedKey, TrustedKeys,
 };
 pub use manifest::{Approval, FileEntry, Manifest, PackPath, FORMAT_VERSION, PRODUCT};
 pub use programme::{

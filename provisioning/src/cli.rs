@@ -1,8 +1,6 @@
 //! What the user typed (clap) and the dispatch to one command.
 
-use std::path::PathBuf;
-
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 /// Staff tools for InsideOut kiosks: keys, content packs, kiosk set-up, exports.
 #[derive(Parser)]
@@ -51,14 +49,6 @@ enum ExportCommand {
     Verify(crate::export::VerifyArgs),
     /// Aggregate many export bundles into a report.
     Report(crate::export::ReportArgs),
-}
-
-/// `--data-dir DIR`, shared by the kiosk commands.
-#[derive(Args)]
-pub struct DataDir {
-    /// The kiosk's data directory.
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: PathBuf,
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {

@@ -8,7 +8,13 @@ use clap::Args;
 use kiosk_core::provision::{init_kiosk, set_facilitator_pin};
 use kiosk_core::{InitOptions, Overwrite, PinChange};
 
-use crate::cli::DataDir;
+/// `--data-dir DIR`, shared by the kiosk commands.
+#[derive(Args)]
+pub struct DataDir {
+    /// The kiosk's data directory.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: PathBuf,
+}
 
 #[derive(Args)]
 pub struct InitArgs {

@@ -1,6 +1,8 @@
 //! Tidy checks that keep ARCHITECTURE.md's invariants true as the code grows:
-//! every Rust file says what it is for, libraries do not `unwrap` what input
-//! can influence, nothing uses network APIs, and only the app knows Slint.
+//! every Rust file says what it is for, no crate `unwrap`s what input can
+//! influence, nothing uses network APIs, only the app knows Slint, the app
+//! only binds (it does not know the content format), and no crate's modules
+//! import each other in a cycle.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -46,12 +48,17 @@ fn every_rust_file_opens_with_a_purpose_doc() {
     assert!(missing.is_empty(), "files without a //! doc: {missing:#?}");
 }
 
-/// Library code (outside `#[cfg(test)]` modules) has no `unwrap()`/`expect()`
-/// unless marked `// ok: why`.
+/// Crate code (outside `#[cfg(test)]` modules: the libraries, the app and
+/// the staff CLI) has no `unwrap()`/`expect()` unless marked `// ok: why`.
 #[test]
 fn libraries_do_not_unwrap() {
     let mut hits = Vec::new();
-    for crate_src in ["content-pack/src", "kiosk/core/src"] {
+    for crate_src in [
+        "content-pack/src",
+        "kiosk/core/src",
+        "kiosk/app/src",
+        "provisioning/src",
+    ] {
         for path in rust_files()
             .into_iter()
             .filter(|p| p.starts_with(workspace().join(crate_src)))
@@ -115,4 +122,142 @@ fn only_the_app_depends_on_slint() {
     }
     let app = fs::read_to_string(workspace().join("kiosk/app/Cargo.toml")).unwrap();
     assert!(app.contains("slint"));
+}
+
+/// The app only binds kiosk-core's view-models: it does not depend on the
+/// content format, so no decision about a session or tool can live there.
+#[test]
+fn the_app_only_binds() {
+    let manifest = fs::read_to_string(workspace().join("kiosk/app/Cargo.toml")).unwrap();
+    let deps = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("the app has a [dependencies] section");
+    assert!(
+        !deps.contains("content-pack"),
+        "kiosk/app depends on content-pack:\n{deps}"
+    );
+    let src = workspace().join("kiosk/app/src");
+    let uses: Vec<_> = rust_files()
+        .into_iter()
+        .filter(|p| p.starts_with(&src))
+        .filter(|p| fs::read_to_string(p).unwrap().contains("content_pack"))
+        .collect();
+    assert!(uses.is_empty(), "the app names content_pack: {uses:#?}");
+}
+
+/// The top-level module a source file belongs to (`kiosk/session.rs` and
+/// `kiosk/mod.rs` both belong to `kiosk`).
+fn top_module(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
+    first.trim_end_matches(".rs").to_owned()
+}
+
+/// `crate::a::…` paths a file names, as the top-level module `a`.
+fn crate_paths(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices("crate::") {
+        // Not `kiosk_crate::`, not inside a longer identifier.
+        if text[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let rest = &text[i + "crate::".len()..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            out.push(name);
+        }
+        // `use crate::{a, b::c}`: every name in the braces.
+        if let Some(group) = rest.strip_prefix('{') {
+            let inner = group.split('}').next().unwrap_or("");
+            for part in inner.split(',') {
+                let name: String = part
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_crate_has_a_module_import_cycle() {
+    use std::collections::{BTreeMap, BTreeSet};
+    for crate_src in [
+        "content-pack/src",
+        "kiosk/core/src",
+        "kiosk/app/src",
+        "provisioning/src",
+    ] {
+        let src = workspace().join(crate_src);
+        let files: Vec<PathBuf> = rust_files()
+            .into_iter()
+            .filter(|p| p.starts_with(&src))
+            .collect();
+        let modules: BTreeSet<String> = files.iter().map(|f| top_module(&src, f)).collect();
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for file in &files {
+            let from = top_module(&src, file);
+            if from == "lib" || from == "main" {
+                continue; // the crate root re-exports; it is not a module
+            }
+            let text = fs::read_to_string(file).unwrap();
+            // Imports in test modules and names in comments do not count.
+            let code: String = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or("")
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for to in crate_paths(&code) {
+                if to != from && modules.contains(&to) && to != "lib" {
+                    edges.entry(from.clone()).or_default().insert(to);
+                }
+            }
+        }
+        // Depth-first search for a path back to where it started.
+        fn cycle(
+            edges: &BTreeMap<String, BTreeSet<String>>,
+            path: &mut Vec<String>,
+        ) -> Option<Vec<String>> {
+            let last = path.last().cloned().unwrap();
+            for next in edges.get(&last).into_iter().flatten() {
+                if let Some(at) = path.iter().position(|p| p == next) {
+                    let mut c = path[at..].to_vec();
+                    c.push(next.clone());
+                    return Some(c);
+                }
+                path.push(next.clone());
+                if let Some(c) = cycle(edges, path) {
+                    return Some(c);
+                }
+                path.pop();
+            }
+            None
+        }
+        for start in edges.keys() {
+            if let Some(c) = cycle(&edges, &mut vec![start.clone()]) {
+                panic!(
+                    "{crate_src}: modules import each other in a cycle: {}",
+                    c.join(" → ")
+                );
+            }
+        }
+    }
 }

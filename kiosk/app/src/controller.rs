@@ -6,18 +6,18 @@
 //!
 //! It decides nothing about the kiosk's behaviour: sign-in, lockout, the
 //! session runner, attendance, idle time, import and export are all
-//! kiosk-core calls. It only moves between screens and fills adapters.
+//! kiosk-core calls. Moving between screens is `adapters::Navigate`'s; this
+//! module knows no adapter.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use kiosk_core::{views, IdleState, Kiosk, KioskError};
+use kiosk_core::Kiosk;
 use slint::{ComponentHandle, Timer, TimerMode};
 
-use crate::adapters;
-use crate::ui::{AppAdapter, AppWindow, AttendanceAdapter, HomeAdapter, Screen};
+use crate::ui::{AppAdapter, AppWindow, Screen};
 
 /// How often the clocks on screen and the idle check are refreshed.
 pub const TICK: Duration = Duration::from_secs(1);
@@ -102,79 +102,14 @@ impl Controller {
             .unwrap_or(Screen::SignIn)
     }
 
-    /// Fills the adapter of `screen` from the kiosk and shows it.
-    pub fn show(self: &Rc<Self>, screen: Screen) {
-        let Some(window) = self.window() else { return };
-        match self.fill(&window, screen) {
-            Ok(()) => window.global::<AppAdapter>().set_screen(screen),
-            Err(e) => self.fail(e),
-        }
+    /// Remembers the screen to come back to after the PIN.
+    pub fn set_resume(&self, screen: Screen) {
+        self.resume.set(Some(screen));
     }
 
-    fn fill(&self, window: &AppWindow, screen: Screen) -> Result<(), KioskError> {
-        match screen {
-            Screen::SignIn => adapters::sign_in::refresh(window, self),
-            Screen::Home => adapters::home::refresh(window, self),
-            Screen::Choose => {
-                adapters::choose::refresh(window, self);
-                Ok(())
-            }
-            Screen::Run => adapters::run::refresh(window, self),
-            Screen::Tools => adapters::tool::refresh_picker(window, self),
-            Screen::Tool => adapters::tool::refresh(window, self),
-            Screen::Attendance => {
-                adapters::attendance::refresh(window, self);
-                Ok(())
-            }
-            Screen::Finish => adapters::finish::refresh(window, self),
-            // The transfer screen is filled by whoever starts the work.
-            Screen::Transfer => Ok(()),
-        }
-    }
-
-    /// Handles an error from kiosk-core: back to the PIN screen if nobody is
-    /// signed in any more, otherwise home with the message (kiosk-core's
-    /// messages are written for staff to read as they are). If home itself
-    /// cannot be filled, its message says why; this never loops.
-    pub fn fail(self: &Rc<Self>, error: KioskError) {
-        if matches!(error, KioskError::NotSignedIn) {
-            self.lock_screen();
-            return;
-        }
-        let Some(window) = self.window() else { return };
-        let message = match self.fill(&window, Screen::Home) {
-            Ok(()) => error.to_string(),
-            Err(also) => format!("{error} ({also})"),
-        };
-        window.global::<AppAdapter>().set_screen(Screen::Home);
-        window.global::<HomeAdapter>().set_message(message.into());
-    }
-
-    /// The kiosk locked itself: remember where we were and show the PIN
-    /// screen. A prison number half typed is thrown away, not kept behind
-    /// the lock.
-    pub fn lock_screen(self: &Rc<Self>) {
-        let now = self.screen();
-        if now != Screen::SignIn {
-            self.resume.set(Some(now));
-        }
-        if let Some(window) = self.window() {
-            let attendance = window.global::<AttendanceAdapter>();
-            attendance.set_entry("".into());
-            attendance.set_pending(false);
-        }
-        self.show(Screen::SignIn);
-    }
-
-    /// After a PIN: back where the kiosk locked, or to the session in
-    /// progress, or home.
-    pub fn after_sign_in(self: &Rc<Self>, session_in_progress: bool) {
-        let next = match self.resume.take() {
-            Some(screen) => screen,
-            None if session_in_progress => Screen::Run,
-            None => Screen::Home,
-        };
-        self.show(next);
+    /// The screen to come back to after the PIN, forgotten as it is read.
+    pub fn take_resume(&self) -> Option<Screen> {
+        self.resume.take()
     }
 
     /// Forgets where to resume (after sign-out).
@@ -204,48 +139,13 @@ impl Controller {
         }
     }
 
-    /// Starts the once-a-second timer: kiosk-core's idle check, and the
-    /// clocks on the run and sign-in screens.
-    pub fn start_ticking(self: &Rc<Self>) {
+    /// Starts the once-a-second timer, calling `tick` with the controller.
+    pub fn start_ticking(self: &Rc<Self>, tick: fn(&Rc<Controller>)) {
         let weak = Rc::downgrade(self);
         self.tick.start(TimerMode::Repeated, TICK, move || {
             if let Some(controller) = weak.upgrade() {
-                controller.on_tick();
+                tick(&controller);
             }
         });
-    }
-
-    /// One tick (also called by tests after moving the clock): kiosk-core's
-    /// idle check (its warning over any screen, then the lock), the run
-    /// screen's clocks and the notes' glance, and home noticing a stick.
-    pub fn on_tick(self: &Rc<Self>) {
-        let (idle, stick) = {
-            let Some(mut kiosk) = self.try_kiosk() else {
-                return;
-            };
-            (
-                kiosk.check_idle().unwrap_or(IdleState::Active),
-                kiosk.stick_present(),
-            )
-        };
-        let Some(window) = self.window() else { return };
-        let screen = self.screen();
-        window
-            .global::<AppAdapter>()
-            .set_idle_warning(views::idle_warning(idle).unwrap_or_default().into());
-        if idle == IdleState::Locked && screen != Screen::SignIn {
-            self.lock_screen();
-            return;
-        }
-        match screen {
-            Screen::Run => {
-                if let Err(e) = adapters::run::refresh(&window, self) {
-                    self.fail(e);
-                }
-            }
-            Screen::Home if self.stick_changed(stick) => self.show(Screen::Home),
-            Screen::SignIn => adapters::sign_in::refresh_lockout(&window, self),
-            _ => {}
-        }
     }
 }

@@ -50,6 +50,7 @@ use kiosk_core::demo::{Demo, DEMO_PIN};
 use kiosk_core::{Kiosk, SystemClock};
 use slint::ComponentHandle;
 
+use crate::adapters::Navigate;
 use crate::controller::Controller;
 use crate::ui::{AppWindow, Screen};
 
@@ -86,7 +87,7 @@ pub fn init(kiosk: Kiosk, options: Options) -> anyhow::Result<(AppWindow, Rc<Con
         slint::CloseRequestResponse::KeepWindowShown
     });
     controller.show(Screen::SignIn);
-    controller.start_ticking();
+    controller.start_ticking(|c| c.on_tick());
     Ok((window, controller))
 }
 

@@ -80,7 +80,7 @@ pub enum KioskError {
     NoSession,
     /// The session runner refused the step.
     #[error(transparent)]
-    Run(#[from] crate::runner::RunError),
+    Run(#[from] RunError),
     /// What was typed is not a prison number. The number itself is never repeated.
     #[error("that is not a prison number: it should be one letter, four digits and two letters, like A1234BC; check it and type it again")]
     BadPrisonNumber,
@@ -142,4 +142,38 @@ impl From<content_pack::BundleError> for KioskError {
     fn from(e: content_pack::BundleError) -> Self {
         KioskError::Bundle(e)
     }
+}
+
+/// A step the session runner (`crate::runner::step`) refuses. It lives here,
+/// beside [`KioskError`] which wraps it, so that the error types depend on
+/// no module that uses them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// Back from the first phase.
+    #[error("this is already the first phase")]
+    AtFirstPhase,
+    /// Next from the last phase.
+    #[error("this is the last phase: finish the session instead")]
+    AtLastPhase,
+    /// The same person was added twice.
+    #[error("that person is already here as {0}")]
+    AlreadyHere(String),
+    /// No attendee with that number.
+    #[error("there is no Participant {0}")]
+    NoSuchAttendee(u32),
+    /// The group is at its limit.
+    #[error("the group is full: {0} is the most for one group; take someone off the list first, or run a second group")]
+    GroupFull(usize),
+    /// A tool this session's content does not have.
+    #[error("tool `{0}` is not in this session's programme")]
+    UnknownTool(String),
+    /// A worksheet box the tool does not have, or a score above 10.
+    #[error("tool `{tool}` has no worksheet box {field} that takes this")]
+    NoSuchBox {
+        /// Tool id.
+        tool: String,
+        /// Box index.
+        field: usize,
+    },
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use content_pack::{PhaseKind, Session, Tool};
 
+pub use crate::error::RunError;
 use crate::pseudonym::Pseudonym;
 
 /// The most people in one group when `kiosk.toml` does not say.
@@ -278,38 +279,6 @@ pub enum Effect {
     SaveWorksheet(String, usize),
     /// The session ended at this time: close the run and wipe its worksheets.
     Close(DateTime<Utc>),
-}
-
-/// A step the runner refuses.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RunError {
-    /// Back from the first phase.
-    #[error("this is already the first phase")]
-    AtFirstPhase,
-    /// Next from the last phase.
-    #[error("this is the last phase: finish the session instead")]
-    AtLastPhase,
-    /// The same person was added twice.
-    #[error("that person is already here as {0}")]
-    AlreadyHere(String),
-    /// No attendee with that number.
-    #[error("there is no Participant {0}")]
-    NoSuchAttendee(u32),
-    /// The group is at its limit.
-    #[error("the group is full: {0} is the most for one group; take someone off the list first, or run a second group")]
-    GroupFull(usize),
-    /// A tool this session's content does not have.
-    #[error("tool `{0}` is not in this session's programme")]
-    UnknownTool(String),
-    /// A worksheet box the tool does not have, or a score above 10.
-    #[error("tool `{tool}` has no worksheet box {field} that takes this")]
-    NoSuchBox {
-        /// Tool id.
-        tool: String,
-        /// Box index.
-        field: usize,
-    },
 }
 
 /// The label shown for attendee `number`.

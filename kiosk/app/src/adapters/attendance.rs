@@ -7,6 +7,7 @@ use std::rc::Rc;
 use kiosk_core::{views, Added, KioskError};
 use slint::ComponentHandle;
 
+use super::Navigate;
 use super::{model, with};
 use crate::controller::Controller;
 use crate::ui::{AppWindow, AttendanceAdapter, Attendee, Screen};

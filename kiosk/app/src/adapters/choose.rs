@@ -5,6 +5,7 @@ use std::rc::Rc;
 use kiosk_core::views;
 use slint::ComponentHandle;
 
+use super::Navigate;
 use super::{model, with};
 use crate::controller::Controller;
 use crate::ui::{AppWindow, ChooseAdapter, PointGroup, Screen, SessionCard};

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use kiosk_core::{views, KioskError};
 use slint::ComponentHandle;
 
+use super::Navigate;
 use super::{strings, with};
 use crate::controller::Controller;
 use crate::ui::{AppWindow, FinishAdapter, Screen};

@@ -7,6 +7,7 @@ use kiosk_core::{views, Display, KioskError, TEXT_SIZES};
 use slint::{ComponentHandle, Model};
 
 use super::with;
+use super::Navigate;
 use crate::controller::Controller;
 use crate::ui::{AppWindow, HomeAdapter, Screen, Theme};
 

@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod choose;
 pub mod finish;
 pub mod home;
+pub mod navigate;
 pub mod run;
 pub mod sign_in;
 pub mod tool;
@@ -17,6 +18,8 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::controller::Controller;
 use crate::ui::{Activity, AppAdapter, AppWindow, TextOps};
+
+pub use navigate::Navigate;
 
 /// A callback with no arguments that runs `f` with the controller, if it
 /// still exists.

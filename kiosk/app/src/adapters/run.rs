@@ -7,6 +7,7 @@ use kiosk_core::views::{self, PillState};
 use kiosk_core::{Display, KioskError};
 use slint::{ComponentHandle, Image};
 
+use super::Navigate;
 use super::{model, strings, with};
 use crate::controller::Controller;
 use crate::ui::{AppWindow, PhaseStep, RunAdapter, Screen, ToolChoice};

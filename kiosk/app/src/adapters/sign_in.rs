@@ -7,6 +7,7 @@ use kiosk_core::views;
 use slint::ComponentHandle;
 
 use super::strings;
+use super::Navigate;
 use crate::controller::Controller;
 use crate::ui::{AppWindow, SignInAdapter};
 

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use kiosk_core::{views, KioskError};
 use slint::ComponentHandle;
 
+use super::Navigate;
 use super::{model, strings, with};
 use crate::controller::Controller;
 use crate::ui::{AppWindow, Screen, ToolAdapter, ToolPickerAdapter, WorksheetBox};
@@ -38,10 +39,11 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
         else {
             return;
         };
+        // The view has already shown the new score; only save it (refilling
+        // the whole worksheet would rebuild the rows and lose focus).
         let saved = c.kiosk().score_worksheet(&tool, field, score);
-        match saved {
-            Ok(()) => c.show(Screen::Tool),
-            Err(e) => c.fail(e),
+        if let Err(e) = saved {
+            c.fail(e);
         }
     });
     let picker = window.global::<ToolPickerAdapter>();

@@ -9,6 +9,7 @@ use kiosk_core::{views, ExportScope, Kiosk, KioskError};
 use slint::ComponentHandle;
 
 use super::with;
+use super::Navigate;
 use crate::controller::Controller;
 use crate::ui::{AppWindow, Screen, TransferAdapter};
 

@@ -1,5 +1,6 @@
 //! Every screen rendered headlessly (the testing backend with Slint's
-//! software renderer) at 1920×1080 and 1280×800. With `UPDATE_SCREENSHOTS=1`
+//! software renderer) at 1920×1080, 1366×768 and 1280×800, and the run
+//! screen and each worksheet kind at the largest text size too. With `UPDATE_SCREENSHOTS=1`
 //! the PNGs are written to `docs/screenshots/`; without it they are rendered
 //! and checked for content only, so a screen that cannot render still fails.
 
@@ -53,7 +54,7 @@ fn snap(window: &AppWindow, name: &str) {
 }
 
 #[test]
-fn every_screen_renders_at_both_sizes() {
+fn every_screen_renders_at_three_sizes() {
     slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
         mock_time: true,
         threading: false,
@@ -124,25 +125,38 @@ fn every_screen_renders_at_both_sizes() {
     snap(&window, "07-run-notes-glance");
     press(&window, "Hide the facilitator notes");
 
-    let tool_name = controller
-        .kiosk()
-        .programme()
-        .unwrap()
-        .tool("cost-benefit")
-        .unwrap()
-        .name
-        .clone();
-    press(&window, &format!("Open {tool_name}"));
+    // Every worksheet kind, at normal and at the largest text size, and the
+    // run screen at the largest text size.
+    let theme = window.global::<kiosk::ui::Theme>();
+    theme.set_text_scale(1.4);
+    snap(&window, "06b-run-main-work-largest");
+    theme.set_text_scale(1.0);
     {
         let mut kiosk = controller.kiosk();
         let examples = ["Feels good right now", "Money, family, time inside"];
         for (i, text) in examples.iter().enumerate() {
             kiosk.write_worksheet("cost-benefit", i, text).unwrap();
         }
+        let scores = [7, 4, 6, 3, 8, 2, 5, 6];
+        for (i, score) in scores.iter().enumerate() {
+            kiosk
+                .score_worksheet("lifestyle-balance", i, *score)
+                .unwrap();
+        }
     }
-    controller.show(kiosk::ui::Screen::Tool);
-    snap(&window, "08-tool");
-    press(&window, "Close the tool");
+    for (id, kind) in [
+        ("cost-benefit", "grid"),
+        ("change-plan", "list"),
+        ("lifestyle-balance", "rating"),
+    ] {
+        kiosk::adapters::tool::open(&controller, id);
+        assert_eq!(screen(&window), kiosk::ui::Screen::Tool);
+        snap(&window, &format!("08-tool-{kind}"));
+        theme.set_text_scale(1.4);
+        snap(&window, &format!("08-tool-{kind}-largest"));
+        theme.set_text_scale(1.0);
+        press(&window, "Close the tool");
+    }
 
     press(&window, "Choose another tool");
     snap(&window, "08b-tool-picker");

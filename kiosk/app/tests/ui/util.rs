@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use content_pack::{BuildOptions, KeyProtection, SigningKey};
 use i_slint_backend_testing::ElementHandle;
+pub use kiosk::adapters::Navigate;
 use kiosk::controller::Controller;
 use kiosk::ui::{AppAdapter, AppWindow, Screen};
 use kiosk_core::provision::{init_kiosk, set_facilitator_pin};
