@@ -8,3 +8,4 @@ mod handshake;
 mod privacy;
 mod runner_props;
 mod util;
+mod views;

@@ -1,0 +1,148 @@
+//! The screens' view-models, read as the room's screen shows them: notes
+//! only during a glance, Next never on the last phase, any tool only in main
+//! work, only installable packs offered, a prison number only as dots.
+
+use chrono::Duration;
+use content_pack::PhaseKind;
+use kiosk_core::views::{self, PillState};
+
+use crate::util::provisioned;
+
+#[test]
+fn the_run_view_shows_the_notes_only_during_a_glance() {
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let id = k.sessions()[0].id.clone();
+    k.start_session(&id).unwrap();
+    let run = views::run(&k).unwrap();
+    assert!(run.has_notes && run.notes.is_empty(), "hidden by default");
+    k.glance_notes();
+    assert!(!views::run(&k).unwrap().notes.is_empty());
+    tk.clock.advance(Duration::seconds(7));
+    assert!(!views::run(&k).unwrap().notes.is_empty());
+    tk.clock.advance(Duration::seconds(2));
+    assert!(
+        views::run(&k).unwrap().notes.is_empty(),
+        "hidden again by itself"
+    );
+    // A restart never brings them back.
+    k.glance_notes();
+    drop(k);
+    let k = tk.signed_in();
+    assert!(views::run(&k).unwrap().notes.is_empty());
+}
+
+#[test]
+fn the_run_view_offers_next_finish_and_tools_as_the_phase_allows() {
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let session = k.sessions()[1].clone();
+    k.start_session(&session.id).unwrap();
+    for (i, phase) in session.phases.iter().enumerate() {
+        let run = views::run(&k).unwrap();
+        assert_eq!(run.phase_title, phase.title);
+        assert_eq!(run.can_go_next, i + 1 < session.phases.len());
+        assert_eq!(run.any_tool, phase.kind == PhaseKind::MainWork);
+        let ids: Vec<&str> = run.tools.iter().map(|t| t.id.as_str()).collect();
+        let want: Vec<&str> = phase.tools.iter().map(String::as_str).collect();
+        assert_eq!(ids, want);
+        let current: Vec<usize> = run
+            .pills
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.state == PillState::Current)
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(current, [i]);
+        tk.clock.advance(Duration::minutes(5));
+        if run.can_go_next {
+            k.next_phase().unwrap();
+        }
+    }
+    // Every tool of the programme can be opened from the picker.
+    let all = views::tool_choices(&k);
+    assert_eq!(all.len(), k.programme().unwrap().tools.len());
+    for t in &all {
+        let screen = views::tool(&k, &t.id).unwrap();
+        assert!(!screen.boxes.is_empty(), "{} has a worksheet", t.id);
+    }
+}
+
+#[test]
+fn the_first_sessions_welcome_carries_its_picture_into_the_run() {
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let first = k.sessions()[0].clone();
+    let media = first.phases[0]
+        .media
+        .clone()
+        .expect("the sample has a picture");
+    k.start_session(&first.id).unwrap();
+    let picture = views::run(&k).unwrap().picture.expect("shown");
+    let on_disk = std::fs::read(tk.dir.join("content/current").join(&media)).unwrap();
+    assert_eq!(picture, on_disk);
+}
+
+#[test]
+fn home_offers_only_a_pack_that_can_be_installed_and_says_why_not() {
+    let tk = provisioned();
+    let k = tk.signed_in();
+    let home = views::home(&k).unwrap();
+    assert!(home.stick_in && home.import_offer.is_none());
+    assert_eq!(home.stick_note, "No content update on the USB stick.");
+    assert!(!home.can_export, "nothing waiting");
+    let v1 = tk.pack(1);
+    let home = views::home(&k).unwrap();
+    assert!(home.import_offer.is_none());
+    assert!(
+        home.stick_note
+            .starts_with("sample-v1.iopack cannot be installed:"),
+        "{}",
+        home.stick_note
+    );
+    tk.pack(2);
+    let home = views::home(&k).unwrap();
+    assert!(home
+        .import_offer
+        .unwrap()
+        .starts_with("Programme version 2 is on the stick"));
+    std::fs::remove_file(v1).unwrap();
+    std::fs::remove_dir_all(&tk.usb).unwrap();
+    let home = views::home(&k).unwrap();
+    assert!(!home.stick_in && home.import_offer.is_none());
+    assert_eq!(home.stick_note, "No USB stick found.");
+    assert_eq!(home.export_button, "Insert a USB stick to export");
+}
+
+#[test]
+fn a_typed_prison_number_is_only_dots_and_briefly_its_last_character() {
+    assert_eq!(views::masked_entry("", true), "");
+    assert_eq!(views::masked_entry("A", true), "A");
+    assert_eq!(views::masked_entry("A1234BC", true), "••••••C");
+    assert_eq!(views::masked_entry("A1234BC", false), "•••••••");
+}
+
+#[test]
+fn the_attendance_view_keeps_numbers_and_says_when_the_group_is_full() {
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let id = k.sessions()[0].id.clone();
+    k.start_session(&id).unwrap();
+    assert_eq!(views::attendance(&k).hint, "Nobody added yet.");
+    for _ in 0..12 {
+        k.add_anonymous().unwrap();
+    }
+    k.remove_attendee(5).unwrap();
+    let a = views::attendance(&k);
+    assert_eq!(a.count_line, "11 of 12 in the group");
+    assert!(!a.full);
+    assert_eq!(a.rows[4].label, "Participant 6 (anonymous)");
+    k.add_anonymous().unwrap();
+    let a = views::attendance(&k);
+    assert!(a.full);
+    assert_eq!(
+        a.hint,
+        "The group is full (12). Take someone off the list to add another."
+    );
+    assert_eq!(a.rows.last().unwrap().number, 13);
+}
