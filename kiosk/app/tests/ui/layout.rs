@@ -11,7 +11,7 @@
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
-use i_slint_backend_testing::{ElementHandle, ElementRoot, TestingBackend, TestingBackendOptions};
+use i_slint_backend_testing::{ElementHandle, ElementRoot};
 use kiosk::controller::Controller;
 use kiosk::ui::{
     AppAdapter, AppWindow, RunAdapter, Screen, Theme, ToolAdapter, TransferAdapter, WorksheetBox,
@@ -531,16 +531,7 @@ fn shoot(window: &AppWindow, what: &str) {
         size.height,
         scale * 100.0
     ));
-    let out = std::fs::File::create(&file).unwrap();
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(out), shot.width(), shot.height());
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fast);
-    encoder
-        .write_header()
-        .unwrap()
-        .write_image_data(shot.as_bytes())
-        .unwrap();
+    write_png(&file, &shot);
 }
 
 // Navigation, one small step per function (the labels are at the top).
@@ -718,12 +709,7 @@ fn check_tool_everywhere(window: &AppWindow, what: &str, problems: &mut Tally) {
 fn every_screen_fits_at_every_size_and_text_size() {
     // The software renderer, so that LAYOUT_SHOTS can take snapshots; the
     // platform is per test thread.
-    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
-        mock_time: true,
-        threading: false,
-        renderer_name: Some("software".into()),
-    })))
-    .unwrap();
+    software_renderer();
     let fixture = Fixture::new();
     let (window, controller) = window(fixture.open());
     let mut tally = Tally::default();

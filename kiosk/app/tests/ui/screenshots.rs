@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use kiosk::ui::{AppWindow, SignInAdapter, TransferAdapter};
 use slint::ComponentHandle;
 
@@ -38,13 +37,7 @@ fn snap(window: &AppWindow, name: &str) {
         if update {
             let dir = out_dir().join(format!("{w}x{h}"));
             std::fs::create_dir_all(&dir).unwrap();
-            let file = std::fs::File::create(dir.join(format!("{name}.png"))).unwrap();
-            let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w, h);
-            encoder.set_color(png::ColorType::Rgba);
-            encoder.set_depth(png::BitDepth::Eight);
-            encoder.set_compression(png::Compression::High);
-            let mut writer = encoder.write_header().unwrap();
-            writer.write_image_data(pixels).unwrap();
+            write_png(&dir.join(format!("{name}.png")), &shot);
         }
     }
     window
@@ -55,12 +48,7 @@ fn snap(window: &AppWindow, name: &str) {
 
 #[test]
 fn every_screen_renders_at_three_sizes() {
-    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
-        mock_time: true,
-        threading: false,
-        renderer_name: Some("software".into()),
-    })))
-    .unwrap();
+    software_renderer();
     let fixture = Fixture::new();
     let options = kiosk::Options {
         demo_pin: Some(PIN.into()),

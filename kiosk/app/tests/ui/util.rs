@@ -252,3 +252,29 @@ pub fn scroll_to(window: &AppWindow, label: &str) {
     }
     panic!("scrolled to the end and found no {label:?}");
 }
+
+/// Slint's testing backend with its software renderer, so windows can be
+/// snapshotted (once per test thread, instead of `init_no_event_loop`).
+pub fn software_renderer() {
+    use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    })))
+    .unwrap();
+}
+
+/// Writes a window snapshot as an RGBA PNG.
+pub fn write_png(path: &Path, shot: &slint::SharedPixelBuffer<slint::Rgba8Pixel>) {
+    let out = std::fs::File::create(path).unwrap();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(out), shot.width(), shot.height());
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::High);
+    encoder
+        .write_header()
+        .unwrap()
+        .write_image_data(shot.as_bytes())
+        .unwrap();
+}
