@@ -32,6 +32,9 @@ pub struct Controller {
     open_tool: RefCell<Option<String>>,
     /// Whether a USB stick was in when home was last filled.
     stick_seen: Cell<Option<bool>>,
+    /// The phase picture last decoded, by its path in the pack (the run
+    /// screen is refilled every second; each picture is decoded once).
+    picture: RefCell<Option<(String, slint::Image)>>,
     /// Set while import or export runs on the worker thread.
     busy: Arc<std::sync::atomic::AtomicBool>,
     /// The demo facilitator's PIN, shown on the sign-in screen in `--demo`.
@@ -48,6 +51,7 @@ impl Controller {
             resume: Cell::new(None),
             open_tool: RefCell::new(None),
             stick_seen: Cell::new(None),
+            picture: RefCell::new(None),
             busy: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             demo_pin,
             tick: Timer::default(),
@@ -125,6 +129,20 @@ impl Controller {
     /// Sets the tool the tool screen shows.
     pub fn set_open_tool(&self, id: Option<String>) {
         *self.open_tool.borrow_mut() = id;
+    }
+
+    /// The picture at `path`, decoded from `svg` unless it was the last one;
+    /// `None` if it does not decode (it is then simply not shown).
+    pub fn picture(&self, path: &str, svg: &[u8]) -> Option<slint::Image> {
+        let mut last = self.picture.borrow_mut();
+        if let Some((p, image)) = last.as_ref() {
+            if p == path {
+                return Some(image.clone());
+            }
+        }
+        let image = slint::Image::load_from_svg_data(svg).ok()?;
+        *last = Some((path.to_owned(), image.clone()));
+        Some(image)
     }
 
     /// Remembers whether a stick was in; `true` if that changed.

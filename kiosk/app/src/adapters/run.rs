@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use kiosk_core::views::{self, PillState};
 use kiosk_core::{Display, KioskError};
-use slint::{ComponentHandle, Image};
+use slint::ComponentHandle;
 
 use super::Navigate;
 use super::{model, strings, with};
@@ -88,10 +88,9 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_plain_words(view.plain_words);
     adapter.set_notes(strings(&view.notes));
     adapter.set_has_notes(view.has_notes);
-    // A picture that does not decode is simply not shown.
     let picture = view
         .picture
-        .and_then(|svg| Image::load_from_svg_data(&svg).ok())
+        .and_then(|p| controller.picture(&p.path, &p.svg))
         .unwrap_or_default();
     adapter.set_has_picture(picture.size().width > 0);
     adapter.set_picture(picture);
