@@ -32,9 +32,9 @@ pub struct Controller {
     open_tool: RefCell<Option<String>>,
     /// Whether a USB stick was in when home was last filled.
     stick_seen: Cell<Option<bool>>,
-    /// The phase picture last decoded, by its path in the pack (the run
-    /// screen is refilled every second; each picture is decoded once).
-    picture: RefCell<Option<(String, slint::Image)>>,
+    /// The phase picture last decoded, with its SVG bytes (the run screen
+    /// is refilled every second; each picture is decoded once).
+    picture: RefCell<Option<(Vec<u8>, slint::Image)>>,
     /// Set while import or export runs on the worker thread.
     busy: Arc<std::sync::atomic::AtomicBool>,
     /// The demo facilitator's PIN, shown on the sign-in screen in `--demo`.
@@ -131,17 +131,18 @@ impl Controller {
         *self.open_tool.borrow_mut() = id;
     }
 
-    /// The picture at `path`, decoded from `svg` unless it was the last one;
-    /// `None` if it does not decode (it is then simply not shown).
-    pub fn picture(&self, path: &str, svg: &[u8]) -> Option<slint::Image> {
+    /// `svg` decoded, unless it is the picture decoded last time; `None` if
+    /// it does not decode (it is then simply not shown). Keyed by the bytes,
+    /// not the pack path, so a new pack's picture at the same path shows.
+    pub fn picture(&self, svg: Vec<u8>) -> Option<slint::Image> {
         let mut last = self.picture.borrow_mut();
-        if let Some((p, image)) = last.as_ref() {
-            if p == path {
+        if let Some((bytes, image)) = last.as_ref() {
+            if *bytes == svg {
                 return Some(image.clone());
             }
         }
-        let image = slint::Image::load_from_svg_data(svg).ok()?;
-        *last = Some((path.to_owned(), image.clone()));
+        let image = slint::Image::load_from_svg_data(&svg).ok()?;
+        *last = Some((svg, image.clone()));
         Some(image)
     }
 

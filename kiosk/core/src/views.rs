@@ -247,8 +247,8 @@ pub struct RunScreen {
     pub notes: Vec<String>,
     /// Whether the phase has notes to glance at.
     pub has_notes: bool,
-    /// The phase's picture, if it has one.
-    pub picture: Option<Picture>,
+    /// The phase's picture (SVG bytes), if it has one.
+    pub picture: Option<Vec<u8>>,
     /// The phase's own tools, each with an "Open" button.
     pub tools: Vec<ToolChoice>,
     /// Main work: any tool of the programme can be opened (the agenda may
@@ -261,16 +261,6 @@ pub struct RunScreen {
     /// Next is possible; on the last phase Finish is offered instead, away
     /// from where Next was.
     pub can_go_next: bool,
-}
-
-/// A phase picture: where it is in the pack (it names the picture, so the UI
-/// decodes each picture once) and its SVG bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picture {
-    /// Its path in the pack, e.g. `media/four-points.svg`.
-    pub path: String,
-    /// The SVG file.
-    pub svg: Vec<u8>,
 }
 
 /// The run screen now, or `None` if no session is in progress.
@@ -316,12 +306,11 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
             vec![]
         },
         has_notes: !v.phase.facilitator_notes.is_empty(),
-        picture: v.phase.media.as_ref().and_then(|m| {
-            s.content.pictures.get(m).map(|svg| Picture {
-                path: m.clone(),
-                svg: svg.clone(),
-            })
-        }),
+        picture: v
+            .phase
+            .media
+            .as_ref()
+            .and_then(|m| s.content.pictures.get(m).cloned()),
         tools: v
             .phase
             .tools

@@ -90,7 +90,7 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_has_notes(view.has_notes);
     let picture = view
         .picture
-        .and_then(|p| controller.picture(&p.path, &p.svg))
+        .and_then(|svg| controller.picture(svg))
         .unwrap_or_default();
     adapter.set_has_picture(picture.size().width > 0);
     adapter.set_picture(picture);

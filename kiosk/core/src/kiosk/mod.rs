@@ -50,7 +50,9 @@ pub struct Kiosk {
     pub(crate) last_activity: DateTime<Utc>,
     pub(crate) run: Option<RunState>,
     /// Until when the facilitator notes show (a glance; never saved).
-    pub(crate) notes_until: Option<DateTime<Utc>>,
+    /// A glance at the notes: the run and phase visit it was for (it ends
+    /// with them) and until when. Never saved, so a restart ends it too.
+    pub(crate) notes_glance: Option<(String, DateTime<Utc>, DateTime<Utc>)>,
     /// The facilitator's display settings (saved, so a restart keeps them).
     display: Display,
 }
@@ -94,7 +96,7 @@ impl Kiosk {
             auth: AuthState::SignedOut,
             last_activity: now,
             run,
-            notes_until: None,
+            notes_glance: None,
             display: Display::default(),
         };
         kiosk.display = kiosk.load_display()?;

@@ -191,7 +191,6 @@ impl Kiosk {
         self.db.create(&state)?;
         self.db.audit(now, AuditEvent::SessionStarted(session_id))?;
         self.run = Some(state);
-        self.notes_until = None;
         self.touch();
         self.run_view().ok_or(KioskError::NoSession)
     }
@@ -229,18 +228,13 @@ impl Kiosk {
     /// Goes to the next phase. Within [`crate::runner::NEXT_GUARD`] of a
     /// phase change this does nothing, so a double tap moves one phase.
     pub fn next_phase(&mut self) -> Result<RunView, KioskError> {
-        let before = self.run.as_ref().map(|s| s.phase);
         self.apply(Event::Next)?;
-        if self.run.as_ref().map(|s| s.phase) != before {
-            self.notes_until = None;
-        }
         self.run_view().ok_or(KioskError::NoSession)
     }
 
     /// Goes back to the previous phase.
     pub fn previous_phase(&mut self) -> Result<RunView, KioskError> {
         self.apply(Event::Back)?;
-        self.notes_until = None;
         self.run_view().ok_or(KioskError::NoSession)
     }
 
@@ -289,18 +283,28 @@ impl Kiosk {
     /// Shows the facilitator notes for a glance ([`NOTES_GLANCE`]); they
     /// hide again by themselves, and after any phase change or restart.
     pub fn glance_notes(&mut self) {
-        self.notes_until = Some(self.now() + NOTES_GLANCE);
+        let now = self.now();
+        self.notes_glance = self
+            .run
+            .as_ref()
+            .map(|s| (s.run_uid.clone(), s.phase_entered, now + NOTES_GLANCE));
         self.touch();
     }
 
     /// Hides the notes now.
     pub fn hide_notes(&mut self) {
-        self.notes_until = None;
+        self.notes_glance = None;
     }
 
-    /// Whether the notes are showing (during a glance).
+    /// Whether the notes are showing: during a glance, in the same run and
+    /// the same visit to the phase it began in.
     pub fn notes_showing(&self) -> bool {
-        self.run.is_some() && self.notes_until.is_some_and(|t| self.now() < t)
+        match (&self.run, &self.notes_glance) {
+            (Some(s), Some((run, entered, until))) => {
+                s.run_uid == *run && s.phase_entered == *entered && self.now() < *until
+            }
+            _ => false,
+        }
     }
 
     /// Ends the session, records it and returns its summary. Its worksheets
@@ -309,7 +313,6 @@ impl Kiosk {
         self.apply(Event::Finish)?;
         let s = self.run.take().ok_or(KioskError::NoSession)?;
         let now = self.now();
-        self.notes_until = None;
         self.db
             .audit(now, AuditEvent::SessionFinished(&s.session_id))?;
         // Best effort: the session is recorded either way, and SQLite's own
@@ -327,7 +330,6 @@ impl Kiosk {
         self.db
             .audit(self.now(), AuditEvent::SessionDiscarded(&s.session_id))?;
         self.run = None;
-        self.notes_until = None;
         let _ = self.db.checkpoint();
         Ok(())
     }
