@@ -15,19 +15,19 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::Read;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use tar::EntryType;
 
 use crate::error::PackError;
 use crate::keys::{KeyId, SignatureProblem, TrustedKeys};
 use crate::manifest::{
     parse_manifest, FileEntry, Manifest, PackPath, MANIFEST_NAME, PRODUCT, SIGNATURE_NAME,
 };
+use crate::tar_reader::{Header, Kind, TarReader};
 
 /// Size limits applied to a pack before and while reading it.
 #[derive(Debug, Clone)]
@@ -112,41 +112,36 @@ impl UnverifiedPack {
     /// Opens a pack file and reads its manifest and signature (nothing else).
     pub fn open(path: &Path, limits: &Limits) -> Result<UnverifiedPack, PackError> {
         let file = File::open(path).map_err(read_err(path))?;
-        let mut archive = tar::Archive::new(&file);
-        let mut entries = archive.entries().map_err(truncated)?;
+        let mut tar = TarReader::new(&file, 0, 64 << 10)?;
         let mut header_entry =
-            |index: usize, name: &'static str, limit: u64| -> Result<(Vec<u8>, u64), PackError> {
-                let mut entry = match entries.next() {
-                    Some(e) => e.map_err(truncated)?,
-                    None => {
-                        return Err(PackError::NotAPack {
-                            index,
-                            found: "the end of the archive".into(),
-                        })
-                    }
+            |index: usize, name: &'static str, limit: u64| -> Result<Vec<u8>, PackError> {
+                let Some(header) = tar.next(false)? else {
+                    return Err(PackError::NotAPack {
+                        index,
+                        found: "the end of the archive".into(),
+                    });
                 };
-                let found = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-                if found != name || !is_regular(entry.header().entry_type()) {
-                    return Err(PackError::NotAPack { index, found });
+                if header.name != name.as_bytes() || header.kind != Kind::File {
+                    return Err(PackError::NotAPack {
+                        index,
+                        found: header.shown(),
+                    });
                 }
-                let size = entry.size();
-                if size > limit {
+                if header.size > limit {
                     return Err(PackError::HeaderTooLarge {
                         what: name,
-                        size,
+                        size: header.size,
                         limit,
                     });
                 }
-                let mut bytes = Vec::with_capacity(size as usize);
-                entry.read_to_end(&mut bytes).map_err(truncated)?;
-                if bytes.len() as u64 != size {
-                    return Err(PackError::Truncated(format!("{name} ends early")));
-                }
-                let end = entry.raw_file_position() + size.div_ceil(512) * 512;
-                Ok((bytes, end))
+                let mut bytes = vec![0u8; header.size as usize];
+                tar.data().read_exact(&mut bytes).map_err(truncated)?;
+                Ok(bytes)
             };
-        let (manifest_bytes, _) = header_entry(1, MANIFEST_NAME, limits.max_manifest_bytes)?;
-        let (signature, rest) = header_entry(2, SIGNATURE_NAME, limits.max_signature_bytes)?;
+        let manifest_bytes = header_entry(1, MANIFEST_NAME, limits.max_manifest_bytes)?;
+        let signature = header_entry(2, SIGNATURE_NAME, limits.max_signature_bytes)?;
+        tar.end_entry()?;
+        let rest = tar.position();
         Ok(UnverifiedPack {
             path: path.to_owned(),
             file,
@@ -237,27 +232,6 @@ impl UnverifiedPack {
     }
 }
 
-fn is_regular(t: EntryType) -> bool {
-    // `\0` is the old-style regular file; tar maps it to Regular.
-    t == EntryType::Regular
-}
-
-fn forbidden_kind(t: EntryType) -> &'static str {
-    match t {
-        EntryType::Symlink => "symbolic link",
-        EntryType::Link => "hard link",
-        EntryType::Char | EntryType::Block => "device",
-        EntryType::Fifo => "FIFO",
-        EntryType::Continuous => "contiguous file",
-        EntryType::GNUSparse => "sparse file",
-        EntryType::XGlobalHeader => "global PAX header",
-        EntryType::GNULongName | EntryType::GNULongLink | EntryType::XHeader => {
-            "dangling extension header"
-        }
-        _ => "special entry",
-    }
-}
-
 /// Where one file's bytes sit in the archive.
 struct Located<'m> {
     entry: &'m FileEntry,
@@ -296,21 +270,10 @@ impl<'m> EntryChecker<'m> {
 
     /// Returns the manifest entry for a file entry, `None` for an allowed
     /// folder, or the refusal.
-    fn check<R: Read>(
-        &mut self,
-        entry: &tar::Entry<'_, R>,
-    ) -> Result<Option<&'m FileEntry>, PackError> {
-        let raw = entry.path_bytes();
-        let shown = String::from_utf8_lossy(&raw).into_owned();
-        let kind = entry.header().entry_type();
-        let is_dir = kind == EntryType::Directory;
-        if !is_regular(kind) && !is_dir {
-            return Err(PackError::ForbiddenEntry {
-                path: shown,
-                kind: forbidden_kind(kind),
-            });
-        }
-        let text = std::str::from_utf8(&raw).map_err(|_| PackError::UnsafePath {
+    fn check(&mut self, entry: &Header) -> Result<Option<&'m FileEntry>, PackError> {
+        let shown = entry.shown();
+        let is_dir = entry.kind == Kind::Folder;
+        let text = std::str::from_utf8(&entry.name).map_err(|_| PackError::UnsafePath {
             path: shown.clone(),
             reason: "the name is not valid UTF-8",
         })?;
@@ -337,7 +300,7 @@ impl<'m> EntryChecker<'m> {
             .listed
             .get(path.as_str())
             .ok_or(PackError::UnlistedEntry(shown))?;
-        let actual = entry.size();
+        let actual = entry.size;
         if actual != listed.size {
             return Err(PackError::SizeMismatch {
                 path: listed.path.clone(),
@@ -467,17 +430,13 @@ impl Reader {
         &self,
         mut sink: impl FnMut(&FileEntry, &mut dyn Read) -> Result<(), PackError>,
     ) -> Result<(), PackError> {
-        let mut file = &self.file;
-        file.seek(SeekFrom::Start(self.rest))
-            .map_err(read_err(&self.path))?;
-        let mut archive = tar::Archive::new(BufReader::with_capacity(1 << 20, file));
+        let mut tar = TarReader::new(&self.file, self.rest, 1 << 20)?;
         let mut checker = EntryChecker::new(&self.manifest);
-        for entry in archive.entries().map_err(truncated)? {
-            let mut entry = entry.map_err(truncated)?;
+        while let Some(entry) = tar.next(false)? {
             let Some(listed) = checker.check(&entry)? else {
                 continue;
             };
-            let mut reader = HashingReader::new(&mut entry);
+            let mut reader = HashingReader::new(tar.data());
             sink(listed, &mut reader)?;
             // Drain what the sink left, so the hash covers every byte.
             std::io::copy(&mut reader, &mut std::io::sink()).map_err(truncated)?;
@@ -487,22 +446,15 @@ impl Reader {
     }
 
     fn check_contents(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<(), PackError> {
-        // tar seeks to positions counted from where it started reading, so
-        // this pass starts at the beginning and passes over the two entries
-        // `open` already read.
-        let mut file = &self.file;
-        file.seek(SeekFrom::Start(0))
-            .map_err(read_err(&self.path))?;
-        let mut archive = tar::Archive::new(BufReader::with_capacity(64 << 10, file));
+        let mut tar = TarReader::new(&self.file, self.rest, 64 << 10)?;
         let mut checker = EntryChecker::new(&self.manifest);
         let mut located = Vec::with_capacity(self.manifest.files.len());
         // Pass 1: the structure, seeking over the file data.
-        for entry in archive.entries_with_seek().map_err(truncated)?.skip(2) {
-            let entry = entry.map_err(truncated)?;
+        while let Some(entry) = tar.next(true)? {
             if let Some(listed) = checker.check(&entry)? {
                 located.push(Located {
                     entry: listed,
-                    offset: entry.raw_file_position(),
+                    offset: entry.data_offset,
                 });
             }
         }

@@ -33,6 +33,10 @@ pub enum PackError {
     /// The file is not a tar archive or ends early.
     #[error("the pack is damaged or incomplete ({0}); copy it to the USB stick again")]
     Truncated(String),
+    /// The archive is not laid out as a pack's archive is: a malformed
+    /// header, an oversized extension header, or bytes outside any entry.
+    #[error("the pack's archive is malformed: {0}; the pack is not genuine")]
+    Malformed(String),
     /// The archive does not start with `manifest.json` then `manifest.sig`.
     #[error("the pack does not start with manifest.json and manifest.sig (found `{found}` at entry {index}); this is not an InsideOut content pack")]
     NotAPack {

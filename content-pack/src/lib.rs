@@ -30,6 +30,8 @@ pub mod manifest;
 pub mod programme;
 pub mod source;
 pub mod store;
+mod tar_reader;
+pub mod untrusted;
 
 pub use archive::{Limits, UntrustedInspection, UnverifiedPack, VerifiedPack};
 pub use builder::{build_pack, build_pack_from_source, BuildError, BuildOptions, PackInput};

@@ -5,7 +5,12 @@
 //! content/packs/v0000000004/             manifest.json and the pack's files
 //! content/highwater.json                 newest version and creation time ever installed
 //! content/staging/                       a pack being installed (removed on open)
+//! content/lock                           held (flock) by whoever installs or tidies
 //! ```
+//!
+//! Installs and the tidying on open take an exclusive lock on `lock` first,
+//! so two imports at once (the screen's and a console's) run one after the
+//! other: the second waits, then finds the first's pack installed.
 //!
 //! An install streams the pack into `staging/` while hashing (one read pass),
 //! fsyncs every file and folder, renames it into `packs/`, then switches
@@ -32,6 +37,7 @@ const CURRENT_NEW: &str = "current.new";
 const PACKS: &str = "packs";
 const STAGING: &str = "staging";
 const HIGHWATER: &str = "highwater.json";
+const LOCK: &str = "lock";
 
 /// A point in an install, reported to the [`InstallObserver`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +142,23 @@ fn sync_dir(dir: &Path) -> Result<(), PackError> {
         .map_err(PackError::store(dir))
 }
 
+/// Makes `dir` and any missing parents, fsyncing the folder each new one
+/// was made in (so every new folder's name is durable, not only the
+/// deepest's); returns the folders it made, outermost first.
+fn create_dirs(dir: &Path) -> Result<Vec<PathBuf>, PackError> {
+    let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
+    for d in missing.iter().rev() {
+        match fs::create_dir(d) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            other => other.map_err(PackError::store(*d))?,
+        }
+        if let Some(parent) = d.parent().filter(|p| !p.as_os_str().is_empty()) {
+            sync_dir(parent)?;
+        }
+    }
+    Ok(missing.into_iter().rev().map(Path::to_owned).collect())
+}
+
 fn remove_if_exists(path: &Path) -> Result<(), PackError> {
     let result = match fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -150,12 +173,28 @@ impl ContentStore {
     /// Opens (creating if needed) the store at `dir`, and finishes or rolls
     /// back whatever an interrupted install left behind.
     pub fn open(dir: &Path) -> Result<ContentStore, PackError> {
-        fs::create_dir_all(dir.join(PACKS)).map_err(PackError::store(dir))?;
+        create_dirs(&dir.join(PACKS))?;
         let store = ContentStore {
             dir: dir.to_owned(),
         };
+        let _lock = store.lock()?;
         store.recover()?;
         Ok(store)
+    }
+
+    /// Waits for, then holds, the store's exclusive lock until the returned
+    /// file is dropped. Only one per process at a time: a second `flock` on
+    /// another open of the same file would wait for the first.
+    fn lock(&self) -> Result<File, PackError> {
+        let path = self.dir.join(LOCK);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(PackError::store(&path))?;
+        file.lock().map_err(PackError::store(&path))?;
+        Ok(file)
     }
 
     /// The store's folder.
@@ -327,6 +366,7 @@ impl ContentStore {
         now: DateTime<Utc>,
         observer: &mut dyn InstallObserver,
     ) -> Result<InstalledPack, PackError> {
+        let _lock = self.lock()?;
         let result = self.install_steps(pack, now, observer);
         if result.is_err() {
             // Best effort: the error already says what went wrong, and the
@@ -361,10 +401,7 @@ impl ContentStore {
         pack.stream(|entry, reader| {
             let path = staging.join(&entry.path);
             if let Some(parent) = path.parent() {
-                if !parent.exists() {
-                    fs::create_dir_all(parent).map_err(PackError::store(parent))?;
-                    folders.push(parent.to_owned());
-                }
+                folders.extend(create_dirs(parent)?);
             }
             let mut out = File::create(&path).map_err(PackError::store(&path))?;
             let mut buf = vec![0u8; 1 << 20];
@@ -411,7 +448,7 @@ impl ContentStore {
         }
         cancel(observer.step(InstallStep::StagingComplete))?;
 
-        let name = format!("v{:010}", manifest.version);
+        let name = pack_dir_name(manifest.version);
         let placed = self.dir.join(PACKS).join(&name);
         remove_if_exists(&placed)?;
         fs::rename(&staging, &placed).map_err(PackError::store(&placed))?;
@@ -442,6 +479,15 @@ impl ContentStore {
     }
 }
 
+/// The folder under `packs/` for a version: `v` and at least ten digits, so
+/// that every `u64` version has a name (`v18446744073709551615` the longest).
+fn pack_dir_name(version: u64) -> String {
+    format!("v{version:010}")
+}
+
+/// Whether `name` is one [`pack_dir_name`] makes.
 fn is_pack_dir_name(name: &str) -> bool {
-    name.len() == 11 && name.starts_with('v') && name[1..].bytes().all(|b| b.is_ascii_digit())
+    name.strip_prefix('v')
+        .and_then(|digits| digits.parse::<u64>().ok())
+        .is_some_and(|version| pack_dir_name(version) == name)
 }

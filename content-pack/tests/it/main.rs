@@ -1,6 +1,8 @@
 //! Integration tests of the content-pack crate, compiled into one binary.
 
+mod hostile;
 mod powercut;
+mod processes;
 mod props;
 mod roundtrip;
 mod sample;

@@ -157,6 +157,38 @@ fn wrong_key_older_and_equal_versions_are_refused() {
 }
 
 #[test]
+fn every_version_a_pack_can_have_installs_and_keeps_working() {
+    let fx = Fixture::new();
+    let opts = |version| BuildOptions {
+        version,
+        created: t0(),
+        expires: None,
+    };
+    for version in [
+        1_000_000_000,
+        10_000_000_000,
+        20_261_201_001,
+        1 << 63,
+        u64::MAX,
+    ] {
+        let pack = fx.build_opts(&tiny_programme(&format!("v{version}")), &opts(version), &[]);
+        fx.install(&pack).unwrap();
+        // Opening the store again (as every command and the kiosk do) finds it.
+        let installed = fx.store().installed().unwrap().unwrap();
+        assert_eq!(installed.manifest().version, version);
+        installed.programme().unwrap();
+    }
+    let again = fx.build_opts(&tiny_programme("again"), &opts(u64::MAX), &[]);
+    assert!(matches!(
+        refused(&fx, &again),
+        PackError::NotNewer {
+            offered: u64::MAX,
+            installed: u64::MAX
+        }
+    ));
+}
+
+#[test]
 fn an_expired_pack_is_refused_even_with_the_clock_wound_back() {
     let fx = Fixture::new();
     let opts = |version, created_days, expires_days: Option<i64>| BuildOptions {

@@ -1,0 +1,58 @@
+//! Showing text that nobody vouches for.
+//!
+//! Names inside an unsigned archive, fields of an unverified manifest and
+//! file names on a USB stick end up in messages on the screen, on a
+//! terminal and in the audit log. [`shown`] makes such text safe for all
+//! three: control characters (ESC, NUL, newlines, bidirectional overrides)
+//! are written as escapes, and anything long is cut short with its length
+//! said, so a hostile name can neither drive a terminal nor fill a disk.
+
+/// Most characters of an untrusted text that are shown.
+pub const MAX_SHOWN_CHARS: usize = 120;
+
+/// `bytes` as text that is safe to show or store: lossy UTF-8, control and
+/// formatting characters escaped, at most [`MAX_SHOWN_CHARS`] characters
+/// (then "… (N bytes in all)").
+pub fn shown(bytes: &[u8]) -> String {
+    shown_str(&String::from_utf8_lossy(bytes))
+}
+
+/// [`shown`] for a string.
+pub fn shown_str(text: &str) -> String {
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == MAX_SHOWN_CHARS {
+            out.push_str(&format!("… ({} bytes in all)", text.len()));
+            break;
+        }
+        if c.is_control() || is_format(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Unicode "format" characters that reorder or hide text (bidirectional
+/// controls, zero-width characters, the byte-order mark).
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_long_text_cut() {
+        assert_eq!(shown(b"media/a.svg"), "media/a.svg");
+        assert_eq!(shown(b"a\x1b[2Jb\0c\n"), "a\\u{1b}[2Jb\\u{0}c\\u{a}");
+        assert_eq!(shown_str("x\u{202E}gpj.exe"), "x\\u{202e}gpj.exe");
+        assert_eq!(shown(&[0xff, b'a']), "\u{FFFD}a");
+        let long = shown(&vec![b'a'; 10_000]);
+        assert!(long.starts_with(&"a".repeat(MAX_SHOWN_CHARS)));
+        assert!(long.ends_with("… (10000 bytes in all)"), "{long}");
+        assert!(long.len() < 200);
+    }
+}

@@ -1,0 +1,217 @@
+//! Archives written by tar tools the project did not write (Python's
+//! `tarfile`, GNU tar), legitimate and hostile, around a genuinely signed
+//! manifest: the legitimate layouts install, and every hostile one is refused
+//! by both ways of reading a pack (install, and `pack verify`'s check) with
+//! nothing written and a short message.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use content_pack::*;
+
+use crate::util::*;
+
+/// A pack path over 100 bytes, so every writer needs its long-name form.
+const LONG: &str = "media/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd/ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff.svg";
+
+/// A signed pack of ours, unpacked into `src` with the archive order in
+/// `src/order`, for another tool to pack again.
+fn unpacked(fx: &Fixture) -> PathBuf {
+    let media = fx.media(&[
+        (LONG, b"<svg>long name</svg>"),
+        ("media/bell.ogg", &[7u8; 3000]),
+    ]);
+    let pack = fx.build_with(&tiny_programme("hostile tools"), 2, None, &media);
+    let src = fx.path("src");
+    let mut order = String::new();
+    let mut archive = tar::Archive::new(fs::File::open(pack).unwrap());
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().display().to_string();
+        let out = src.join(&name);
+        fs::create_dir_all(out.parent().unwrap()).unwrap();
+        entry.unpack(&out).unwrap();
+        order.push_str(&name);
+        order.push('\n');
+    }
+    fs::write(src.join("order"), order).unwrap();
+    src
+}
+
+fn python(case: &str, src: &Path, out: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/hostile_tar.py");
+    let status = Command::new("python3")
+        .arg(script)
+        .arg(case)
+        .arg(src)
+        .arg(out)
+        .status()
+        .expect("python3 runs");
+    assert!(status.success(), "hostile_tar.py {case} failed");
+}
+
+fn gnu_tar(format: &str, src: &Path, out: &Path, extra: &[&str]) {
+    let order = fs::read_to_string(src.join("order")).unwrap();
+    let status = Command::new("tar")
+        .args(["--format", format, "--owner=0", "--group=0", "-cf"])
+        .arg(out)
+        .args(extra)
+        .arg("-C")
+        .arg(src)
+        .args(order.split_whitespace())
+        .status()
+        .expect("GNU tar runs");
+    assert!(status.success(), "tar --format {format} failed");
+}
+
+/// Both readers' verdicts on `pack`: installing it, and checking it as
+/// `pack verify` does.
+fn read_both(fx: &Fixture, pack: &Path) -> [Result<(), PackError>; 2] {
+    let verified = || UnverifiedPack::open(pack, &Limits::default())?.verify(&fx.trusted);
+    let checked = verified().and_then(|p| p.check_contents(&|_, _| {}));
+    let installed =
+        verified().and_then(|p| fx.store().install(p, t0(), &mut NoObserver).map(|_| ()));
+    [checked, installed]
+}
+
+fn refused(fx: &Fixture, pack: &Path, what: &str, expect: Expect) {
+    fx.store();
+    let before = snapshot(&fx.path("content"));
+    for result in read_both(fx, pack) {
+        let err = result.err().unwrap_or_else(|| panic!("{what}: accepted"));
+        assert!(expect(&err), "{what}: {err:?}");
+        let message = err.to_string();
+        assert!(message.len() < 400, "{what}: a long message: {message}");
+        assert!(
+            !message.chars().any(char::is_control),
+            "{what}: {message:?}"
+        );
+    }
+    assert_eq!(
+        snapshot(&fx.path("content")),
+        before,
+        "{what} changed the store"
+    );
+}
+
+/// What a case expects of the refusal.
+type Expect = fn(&PackError) -> bool;
+
+fn malformed(e: &PackError) -> bool {
+    matches!(e, PackError::Malformed(_))
+}
+
+#[test]
+fn long_names_from_other_writers_install() {
+    let fx = Fixture::new();
+    let src = unpacked(&fx);
+    let mut packs = vec![];
+    for case in ["ok-pax", "ok-gnu", "ok-ustar"] {
+        let out = fx.path(&format!("{case}.iopack"));
+        python(case, &src, &out);
+        packs.push(out);
+    }
+    for format in ["gnu", "posix", "ustar"] {
+        let out = fx.path(&format!("gnu-tar-{format}.iopack"));
+        gnu_tar(format, &src, &out, &[]);
+        packs.push(out);
+    }
+    let want = fs::read(src.join(LONG)).unwrap();
+    for pack in &packs {
+        // A fresh store each time: the same version installs once.
+        fs::remove_dir_all(fx.path("content")).ok();
+        let [checked, installed] = read_both(&fx, pack);
+        checked.unwrap_or_else(|e| panic!("{}: {e}", pack.display()));
+        installed.unwrap_or_else(|e| panic!("{}: {e}", pack.display()));
+        let got = fx.store().installed().unwrap().unwrap().read_checked(LONG);
+        assert_eq!(got.unwrap(), want, "{}", pack.display());
+    }
+}
+
+#[test]
+fn hostile_layouts_are_refused_before_anything_is_written() {
+    let fx = Fixture::new();
+    let src = unpacked(&fx);
+    let cases: [(&str, Expect); 10] = [
+        ("pax-huge-name", malformed),
+        ("gnu-huge-name", malformed),
+        ("pax-size-minus-one", malformed),
+        ("pax-size-huge", malformed),
+        ("second-archive", malformed),
+        ("after-one-zero-block", malformed),
+        ("folder-with-data", malformed),
+        ("padding-bytes", malformed),
+        ("global-header", |e| {
+            matches!(
+                e,
+                PackError::ForbiddenEntry {
+                    kind: "global PAX header",
+                    ..
+                }
+            )
+        }),
+        ("fifo", |e| {
+            matches!(e, PackError::ForbiddenEntry { kind: "FIFO", .. })
+        }),
+    ];
+    for (case, expect) in cases {
+        let out = fx.path(&format!("{case}.iopack"));
+        python(case, &src, &out);
+        refused(&fx, &out, case, expect);
+    }
+
+    // GNU tar's sparse files, in both its formats.
+    let hole = src.join("media/bell.ogg");
+    let data = fs::read(&hole).unwrap();
+    let file = fs::OpenOptions::new().write(true).open(&hole).unwrap();
+    file.set_len(0).unwrap();
+    file.set_len(1 << 20).unwrap();
+    drop(file);
+    for format in ["gnu", "posix"] {
+        let out = fx.path(&format!("sparse-{format}.iopack"));
+        gnu_tar(format, &src, &out, &["--sparse"]);
+        refused(&fx, &out, &format!("sparse {format}"), |e| {
+            matches!(
+                e,
+                PackError::ForbiddenEntry {
+                    kind: "sparse file",
+                    ..
+                }
+            )
+        });
+    }
+    fs::write(&hole, data).unwrap();
+
+    // After all that, the genuine pack still installs.
+    let out = fx.path("genuine.iopack");
+    python("ok-gnu", &src, &out);
+    for result in read_both(&fx, &out) {
+        result.unwrap();
+    }
+}
+
+/// A name of 1 GiB in front of the manifest: refused from its header, with
+/// the file's bytes never read (the file is sparse, so this costs no disk).
+#[test]
+fn a_gigabyte_name_is_refused_from_its_header() {
+    let fx = Fixture::new();
+    for flag in [b'x', b'L'] {
+        let out = fx.path("huge.iopack");
+        let mut header = tar::Header::new_gnu();
+        header.as_old_mut().name[..13].copy_from_slice(b"././@LongLink");
+        header.set_size(1 << 30);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::new(flag));
+        header.set_cksum();
+        let file = fs::File::create(&out).unwrap();
+        use std::io::Write;
+        (&file).write_all(header.as_bytes()).unwrap();
+        file.set_len(512 + (1 << 30) + 1024).unwrap();
+        let err = UnverifiedPack::open(&out, &Limits::default())
+            .err()
+            .unwrap();
+        assert!(malformed(&err), "{err:?}");
+        assert!(err.to_string().contains("1073741824 bytes"), "{err}");
+    }
+}
