@@ -150,6 +150,14 @@ pub enum PackError {
         /// creation time already installed if the clock is behind it).
         now: String,
     },
+    /// The pack says it was made more than a day after the kiosk's time.
+    #[error("this pack says it was made on {created}, more than a day after the kiosk's time ({now}); check the kiosk's date and time, or ask the content team for a pack with the right date")]
+    CreatedInFuture {
+        /// The pack's creation time.
+        created: String,
+        /// The kiosk's time.
+        now: String,
+    },
     /// The version is not newer than the installed one.
     #[error("this pack is version {offered}, but version {installed} is installed; only a newer version can be installed")]
     NotNewer {

@@ -39,6 +39,10 @@ const STAGING: &str = "staging";
 const HIGHWATER: &str = "highwater.json";
 const LOCK: &str = "lock";
 
+/// How far a pack's creation time may be ahead of the kiosk's clock (time
+/// zones and a clock a little slow), and no further.
+pub const MAX_CLOCK_LEAD: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
 /// A point in an install, reported to the [`InstallObserver`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InstallStep {
@@ -302,6 +306,11 @@ impl ContentStore {
         })
     }
 
+    /// The newest creation time of any pack ever installed here.
+    pub fn newest_created(&self) -> Result<Option<DateTime<Utc>>, PackError> {
+        Ok(self.newest()?.map(|n| n.created))
+    }
+
     fn raise_highwater(&self, manifest: &Manifest) -> Result<(), PackError> {
         let new = HighWater {
             version: manifest.version,
@@ -328,7 +337,9 @@ impl ContentStore {
     }
 
     /// Checks that `manifest` may replace what is installed at time `now`:
-    /// a higher version, and not expired. The clock used for expiry is never
+    /// made no more than [`MAX_CLOCK_LEAD`] after `now` (a pack from the
+    /// future would raise the newest creation time for good), a higher
+    /// version, and not expired. The clock used for expiry is never
     /// earlier than the newest creation time already installed, so winding
     /// the kiosk's clock back does not revive an expired pack.
     pub fn check_acceptable(
@@ -336,6 +347,12 @@ impl ContentStore {
         manifest: &Manifest,
         now: DateTime<Utc>,
     ) -> Result<(), PackError> {
+        if manifest.created > now + MAX_CLOCK_LEAD {
+            return Err(PackError::CreatedInFuture {
+                created: manifest.created.to_rfc3339(),
+                now: now.to_rfc3339(),
+            });
+        }
         let newest = self.newest()?;
         if let Some(n) = newest {
             if manifest.version <= n.version {
@@ -464,13 +481,17 @@ impl ContentStore {
 
         fs::rename(&link_new, self.dir.join(CURRENT)).map_err(PackError::store(&link_new))?;
         sync_dir(&self.dir)?;
-        // From here the new pack is installed; later steps only tidy up.
+        // From here the new pack is installed, and an error would wrongly say
+        // it was not: the later steps only tidy up, and whatever they leave
+        // undone the next open finishes (`recover`). Until then the
+        // installed manifest itself keeps older versions out.
         let _ = observer.step(InstallStep::Switched);
-
-        self.raise_highwater(&manifest)?;
-        let _ = observer.step(InstallStep::HighWaterRecorded);
-        self.remove_packs_except(Some(&name))?;
-        let _ = observer.step(InstallStep::OldRemoved);
+        if self.raise_highwater(&manifest).is_ok() {
+            let _ = observer.step(InstallStep::HighWaterRecorded);
+        }
+        if self.remove_packs_except(Some(&name)).is_ok() {
+            let _ = observer.step(InstallStep::OldRemoved);
+        }
 
         Ok(InstalledPack {
             dir: placed,

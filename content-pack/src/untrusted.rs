@@ -19,9 +19,15 @@ pub fn shown(bytes: &[u8]) -> String {
 
 /// [`shown`] for a string.
 pub fn shown_str(text: &str) -> String {
+    escape(text, MAX_SHOWN_CHARS)
+}
+
+/// `text` with control and formatting characters escaped, cut to
+/// `max_chars` characters (then "… (N bytes in all)").
+pub fn escape(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
     for (count, c) in text.chars().enumerate() {
-        if count == MAX_SHOWN_CHARS {
+        if count == max_chars {
             out.push_str(&format!("… ({} bytes in all)", text.len()));
             break;
         }

@@ -107,6 +107,23 @@ fn default_usb() -> PathBuf {
     PathBuf::from(DEFAULT_USB_DIR)
 }
 
+/// Checks a site or wing name: it is written into every export, whose CSV
+/// files are opened in spreadsheets, so it may not start with a character a
+/// spreadsheet takes as the start of a formula (`=`, `+`, `-`, `@`).
+pub(crate) fn check_label(what: &str, s: &str) -> Result<(), String> {
+    if s.trim().is_empty() || s.chars().count() > 60 || s.chars().any(char::is_control) {
+        return Err(format!(
+            "the {what} must be 1 to 60 characters, without control characters"
+        ));
+    }
+    if s.starts_with(['=', '+', '-', '@']) || s.starts_with(char::is_whitespace) {
+        return Err(format!(
+            "the {what} may not start with a space, `=`, `+`, `-` or `@` (a spreadsheet would take it for a formula)"
+        ));
+    }
+    Ok(())
+}
+
 impl KioskConfig {
     /// Reads `kiosk.toml` from a data folder.
     pub fn load(dir: &DataDir) -> Result<KioskConfig, KioskError> {
@@ -123,6 +140,12 @@ impl KioskConfig {
             problem: e.to_string(),
         })?;
         config.trusted()?;
+        for (what, label) in [("site", &config.site), ("wing", &config.wing)] {
+            check_label(what, label).map_err(|problem| KioskError::Config {
+                path: path.clone(),
+                problem,
+            })?;
+        }
         if config.group_limit == 0 || config.session_idle_minutes == 0 || config.idle_minutes == 0 {
             return Err(KioskError::Config {
                 path,

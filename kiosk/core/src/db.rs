@@ -96,6 +96,13 @@ pub enum AuditEvent<'a> {
     Imported(u64),
     /// A content pack was refused (the refusal text has no personal data).
     ImportRefused(&'a str),
+    /// The clock was behind a time already recorded; times carry on from it.
+    ClockBehind {
+        /// What the clock said.
+        clock: DateTime<Utc>,
+        /// The latest time recorded.
+        latest: DateTime<Utc>,
+    },
     /// An export bundle was written.
     Exported {
         /// Folder name.
@@ -125,7 +132,11 @@ impl AuditEvent<'_> {
             AuditEvent::SessionFinished(id) => ("session-finished", id.to_string()),
             AuditEvent::SessionDiscarded(id) => ("session-discarded", id.to_string()),
             AuditEvent::Imported(v) => ("imported", format!("version={v}")),
-            AuditEvent::ImportRefused(why) => ("import-refused", why.to_string()),
+            AuditEvent::ImportRefused(why) => ("import-refused", untrusted(why)),
+            AuditEvent::ClockBehind { clock, latest } => (
+                "clock-behind",
+                format!("clock={} latest={}", ts(*clock), ts(*latest)),
+            ),
             AuditEvent::Exported {
                 bundle,
                 sessions,
@@ -134,9 +145,19 @@ impl AuditEvent<'_> {
                 "exported",
                 format!("{bundle} sessions={sessions} attendances={attendances}"),
             ),
-            AuditEvent::ExportFailed(why) => ("export-failed", why.to_string()),
+            AuditEvent::ExportFailed(why) => ("export-failed", untrusted(why)),
         }
     }
+}
+
+/// Most characters of a refusal kept in the audit log.
+const MAX_DETAIL_CHARS: usize = 1000;
+
+/// A message that may quote a file from a USB stick: escaped and bounded
+/// before it is stored, so a hostile name can neither fill the disk nor
+/// drive the terminal of whoever reads the log.
+fn untrusted(text: &str) -> String {
+    content_pack::untrusted::escape(text, MAX_DETAIL_CHARS)
 }
 
 /// One audit line, for display.
@@ -285,6 +306,25 @@ impl Db {
             .optional()?)
     }
 
+    /// The latest time anything recorded here says (audit lines, sessions,
+    /// attendances, facilitators): the kiosk's clock is never taken to be
+    /// earlier than this. Every time is stored in one fixed-width form, so
+    /// the greatest text is the latest time.
+    pub(crate) fn latest_time(&self) -> Result<Option<DateTime<Utc>>, KioskError> {
+        let latest: Option<String> = self.conn.query_row(
+            "SELECT max(t) FROM (
+               SELECT max(at) AS t FROM audit
+               UNION ALL SELECT max(started) FROM runs
+               UNION ALL SELECT max(phase_entered) FROM runs
+               UNION ALL SELECT max(ended) FROM runs
+               UNION ALL SELECT max(added) FROM attendances
+               UNION ALL SELECT max(updated) FROM facilitators)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(latest.map(|t| parse_ts(&t)).transpose()?)
+    }
+
     /// Sets a meta value.
     pub(crate) fn set_meta(&self, key: &str, value: &str) -> Result<(), KioskError> {
         self.conn.execute(
@@ -351,6 +391,23 @@ impl Db {
                                             locked_until = excluded.locked_until",
             params![l.failures, l.locked_until.map(ts)],
         )?;
+        Ok(())
+    }
+
+    /// Records an export in one transaction: the watermark moved to
+    /// `upper` (if given) and the audit line saying so.
+    pub(crate) fn record_export(
+        &self,
+        at: DateTime<Utc>,
+        upper: Option<i64>,
+        event: AuditEvent<'_>,
+    ) -> Result<(), KioskError> {
+        let tx = self.conn.unchecked_transaction()?;
+        if let Some(upper) = upper {
+            self.set_meta(WATERMARK, &upper.to_string())?;
+        }
+        self.audit(at, event)?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -104,13 +104,33 @@ pub enum KioskError {
     #[error("could not prepare the demo ({0}); check the sample programme builds with `insideout-provision pack build`")]
     Demo(String),
     /// The export could not be written; nothing was lost.
-    #[error("the export could not be written to {path} ({cause}); nothing was lost and the rows are still waiting: free some space or use another stick, then export again")]
+    #[error("the export could not be written to {path} ({cause}); nothing was lost and the rows are still waiting: {}, then export again", write_remedy(.cause))]
     ExportWrite {
         /// Where it was being written.
         path: PathBuf,
         /// Why.
         cause: std::io::Error,
     },
+    /// The bundle was written, but the kiosk could not record that it was.
+    #[error("the export {folder} was written and is complete, but the kiosk could not record that ({cause}); its rows will be exported again next time, which is harmless (the service counts each session once)")]
+    ExportNotRecorded {
+        /// The bundle written.
+        folder: String,
+        /// Why it was not recorded.
+        cause: Box<KioskError>,
+    },
+}
+
+/// What staff can do about a write that failed.
+fn write_remedy(cause: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match cause.kind() {
+        ReadOnlyFilesystem | PermissionDenied => {
+            "the stick is read-only: check its write-protect switch or use another stick"
+        }
+        StorageFull | QuotaExceeded | FileTooLarge => "free some space or use another stick",
+        _ => "take the stick out, put it back in, or use another stick",
+    }
 }
 
 impl KioskError {

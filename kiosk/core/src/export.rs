@@ -18,7 +18,7 @@ use content_pack::{
 use rusqlite::params;
 
 use crate::config::{DataDir, KioskConfig};
-use crate::db::{AuditEvent, Db, WATERMARK};
+use crate::db::{AuditEvent, Db};
 use crate::error::KioskError;
 
 /// Which rows to export.
@@ -221,21 +221,23 @@ pub fn export(
         }
     };
     let (folder, summary) = folder.map_err(write_error)?;
-    if upper > watermark {
-        db.set_meta(WATERMARK, &upper.to_string())?;
-    }
     let name = folder
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    db.audit(
+    db.record_export(
         now,
+        (upper > watermark).then_some(upper),
         AuditEvent::Exported {
             bundle: &name,
             sessions: summary.sessions,
             attendances: summary.attendances,
         },
-    )?;
+    )
+    .map_err(|e| KioskError::ExportNotRecorded {
+        folder: name.clone(),
+        cause: Box::new(e),
+    })?;
     debug_assert_eq!(summary.attendances, attendances);
     Ok(ExportOutcome::Written {
         folder,

@@ -60,12 +60,7 @@ pub enum PinChange {
 }
 
 fn check_label(what: &str, s: &str) -> Result<(), KioskError> {
-    if s.trim().is_empty() || s.len() > 60 || s.chars().any(char::is_control) {
-        return Err(KioskError::InvalidSetting(format!(
-            "the {what} must be 1 to 60 characters, without control characters"
-        )));
-    }
-    Ok(())
+    crate::config::check_label(what, s).map_err(KioskError::InvalidSetting)
 }
 
 fn write_private(path: &Path, text: &[u8]) -> Result<(), KioskError> {

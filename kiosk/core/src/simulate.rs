@@ -88,6 +88,7 @@ pub fn simulate(
     let mut finished = kiosk.finished_sessions()?;
     // Run the sessions in the past, one every 20 hours, ending about now.
     clock.set(clock.now() - Duration::hours(20 * i64::from(opts.sessions) + 2));
+    kiosk.let_time_go_back();
     let progress = |k: &Kiosk, finished: u64, report: &mut dyn FnMut(SimStep)| {
         if let Some((run, phase, attendees)) = k.run_position() {
             report(SimStep::Progress {

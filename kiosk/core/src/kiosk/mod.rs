@@ -11,15 +11,16 @@
 //! The screens' view-models are built from it in [`crate::views`]; nothing
 //! here depends on them.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use content_pack::{ContentStore, Programme};
 
 use crate::clock::Clock;
 use crate::config::{DataDir, KioskConfig};
-use crate::db::{AuditLine, Db};
+use crate::db::{AuditEvent, AuditLine, Db};
 use crate::error::KioskError;
 use crate::handshake::Handshake;
 use crate::pseudonym::Pseudonymiser;
@@ -41,6 +42,8 @@ pub struct Kiosk {
     pub(crate) usb_dir: PathBuf,
     pub(crate) handshake: Option<Handshake>,
     pub(crate) clock: Arc<dyn Clock>,
+    /// Keeps the kiosk's time from ever going back: see [`Kiosk::now`].
+    time: Cell<TimeFloor>,
     pub(crate) db: Db,
     pub(crate) pseudonymiser: Pseudonymiser,
     pub(crate) content: ContentStore,
@@ -56,6 +59,20 @@ pub struct Kiosk {
     /// The facilitator's display settings (saved, so a restart keeps them).
     display: Display,
 }
+
+/// The kiosk's time never goes back: a clock wound back (by mistake, a
+/// flat clock battery, or to revive an expired pack) is moved on to the
+/// latest time already recorded, and carries on from there.
+#[derive(Debug, Clone, Copy)]
+struct TimeFloor {
+    /// Added to the clock.
+    ahead: TimeDelta,
+    /// The latest time given out, or recorded before this kiosk opened.
+    last: DateTime<Utc>,
+}
+
+/// A clock this far behind what was recorded is noted in the audit log.
+const CLOCK_BEHIND_NOTED: TimeDelta = TimeDelta::minutes(1);
 
 /// How the room's screen is set to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -81,20 +98,39 @@ impl Kiosk {
         let pseudonymiser = Pseudonymiser::load(&dir.secret())?;
         let content = ContentStore::open(&dir.content())?;
         let run = db.load_open()?;
-        let now = clock.now();
+        let clock_now = clock.now().trunc_subsecs(3);
+        let latest = [db.latest_time()?, content.newest_created()?]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(clock_now);
+        if clock_now + CLOCK_BEHIND_NOTED < latest {
+            db.audit(
+                latest,
+                AuditEvent::ClockBehind {
+                    clock: clock_now,
+                    latest,
+                },
+            )?;
+        }
+        let time = Cell::new(TimeFloor {
+            ahead: TimeDelta::zero(),
+            last: latest,
+        });
         let mut kiosk = Kiosk {
             usb_dir: config.usb_dir.clone(),
             handshake: Handshake::system(),
             dir,
             config,
             clock,
+            time,
             db,
             pseudonymiser,
             content,
             programme: None,
             content_problem: None,
             auth: AuthState::SignedOut,
-            last_activity: now,
+            last_activity: latest.max(clock_now),
             run,
             notes_glance: None,
             display: Display::default(),
@@ -126,9 +162,30 @@ impl Kiosk {
     }
 
     /// The time, to the millisecond the database keeps, so the state in
-    /// memory is exactly the state a restart reads back.
+    /// memory is exactly the state a restart reads back. Never earlier than
+    /// a time already given out or recorded: if the clock is behind, the
+    /// difference is added to it from then on (see [`TimeFloor`]), so time
+    /// still passes (idle locks still come) but never goes back.
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        self.clock.now().trunc_subsecs(3)
+        let mut floor = self.time.get();
+        let mut now = self.clock.now().trunc_subsecs(3) + floor.ahead;
+        if now < floor.last {
+            floor.ahead += floor.last - now;
+            now = floor.last;
+        }
+        floor.last = now;
+        self.time.set(floor);
+        now
+    }
+
+    /// Lets the time go back to the clock's, once: only for
+    /// [`crate::simulate`], which records made-up sessions in the past on
+    /// purpose (a fake clock, never the system's).
+    pub(crate) fn let_time_go_back(&self) {
+        self.time.set(TimeFloor {
+            ahead: TimeDelta::zero(),
+            last: self.clock.now().trunc_subsecs(3),
+        });
     }
 
     pub(crate) fn reload_programme(&mut self) {
@@ -136,9 +193,15 @@ impl Kiosk {
         self.content_problem = None;
         match self.content.installed() {
             Ok(None) => {}
-            Ok(Some(p)) => match p.programme() {
-                Ok(prog) => self.programme = Some((prog, p.manifest().version)),
-                Err(e) => self.content_problem = Some(e.to_string()),
+            Ok(Some(p)) => match (p.programme(), p.manifest().expires) {
+                (Ok(_), Some(expires)) if expires <= self.now() => {
+                    self.content_problem = Some(format!(
+                        "it expired on {}; import a current pack from the content team (sessions already recorded can still be exported)",
+                        expires.format("%-d %B %Y")
+                    ));
+                }
+                (Ok(prog), _) => self.programme = Some((prog, p.manifest().version)),
+                (Err(e), _) => self.content_problem = Some(e.to_string()),
             },
             Err(e) => self.content_problem = Some(e.to_string()),
         }

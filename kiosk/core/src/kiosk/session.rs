@@ -175,6 +175,9 @@ impl Kiosk {
         if self.run.is_some() {
             return Err(KioskError::SessionInProgress);
         }
+        // Read the installed programme again: it may have expired, or been
+        // damaged on disk, since it was last read.
+        self.reload_programme();
         let (programme, version) = self.programme.as_ref().ok_or(KioskError::NoProgramme)?;
         let pack = self.content.installed()?.ok_or(KioskError::NoProgramme)?;
         let content = content_for(programme, &pack, session_id)

@@ -92,12 +92,14 @@ impl Kiosk {
     ) -> Result<ImportOutcome, KioskError> {
         let now = self.now();
         let result = usb::import(pack, &self.config.trusted()?, &self.content, now, progress);
-        match &result {
-            Ok(o) => self.db.audit(now, AuditEvent::Imported(o.version))?,
+        // Best effort: the outcome is what the screen must say (the pack is
+        // installed, or why not), even if the disk is too full to log it.
+        let _ = match &result {
+            Ok(o) => self.db.audit(now, AuditEvent::Imported(o.version)),
             Err(e) => self
                 .db
-                .audit(now, AuditEvent::ImportRefused(&e.to_string()))?,
-        }
+                .audit(now, AuditEvent::ImportRefused(&e.to_string())),
+        };
         self.reload_programme();
         result
     }

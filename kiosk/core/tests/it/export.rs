@@ -197,6 +197,7 @@ fn a_full_stick_gives_a_clear_error_loses_nothing_and_the_next_export_has_every_
     if mount.is_some() {
         let err = export_to(&mut k, &stick, ExportScope::New).unwrap_err();
         assert!(err.to_string().contains("No space left"), "{err}");
+        assert!(err.to_string().contains("free some space"), "{err}");
         assert_failed_cleanly(&mut k, err, before);
         // The half-written temporary folder was removed from the stick.
         assert_eq!(std::fs::read_dir(&stick).unwrap().count(), 0);
@@ -226,6 +227,9 @@ fn a_read_only_folder_gives_a_clear_error_and_loses_nothing() {
         std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
     }
     let err = export_to(&mut k, &ro, ExportScope::New).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("the stick is read-only"), "{msg}");
+    assert!(!msg.contains("free some space"), "{msg}");
     assert_failed_cleanly(&mut k, err, before);
     let (_, s, a) = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
     assert_eq!((s, a), (3, 15));

@@ -441,3 +441,43 @@ fn a_database_from_a_newer_kiosk_version_is_refused_not_damaged() {
     ));
     assert!(e.to_string().contains("update the kiosk software"));
 }
+
+#[test]
+fn site_and_wing_names_a_spreadsheet_would_run_are_refused() {
+    use kiosk_core::provision::init_kiosk;
+    let tk = provisioned();
+    let trusted_keys = tk.open().config().trusted_keys.clone();
+    let formulas = [
+        "=HYPERLINK(\"http://x\",\"B\")",
+        "@SUM(A1)",
+        "+1",
+        "-2+3",
+        " B",
+    ];
+    for (n, name) in formulas.iter().enumerate() {
+        for (site, wing) in [(*name, "B"), ("HMP Example", *name)] {
+            let opts = kiosk_core::InitOptions {
+                site: site.into(),
+                wing: wing.into(),
+                trusted_keys: trusted_keys.clone(),
+                idle_minutes: 5,
+                usb_dir: tk.usb.clone(),
+                overwrite: kiosk_core::Overwrite::Refuse,
+            };
+            let dir = tk.tmp.path().join(format!("new-{n}-{}", site.len()));
+            let e = init_kiosk(&dir, &opts, crate::util::t0()).unwrap_err();
+            assert!(matches!(e, KioskError::InvalidSetting(_)), "{name}: {e}");
+            assert!(e.to_string().contains("formula"), "{e}");
+            assert!(!dir.join("kiosk.toml").exists());
+        }
+    }
+    // The same rule when kiosk.toml is edited by hand.
+    let config = tk.dir.join("kiosk.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replace("wing = \"B\"", "wing = \"=1+1\"")).unwrap();
+    let e = kiosk_core::Kiosk::open(&tk.dir, tk.clock.clone())
+        .err()
+        .unwrap();
+    assert!(matches!(e, KioskError::Config { .. }), "{e}");
+    assert!(e.to_string().contains("formula"), "{e}");
+}

@@ -1,6 +1,7 @@
 //! kiosk-core's integration tests, one binary. Each module reads as a
 //! specification of one part of issue 4.
 
+mod clock;
 mod crash;
 mod export;
 mod facade;
