@@ -8,6 +8,10 @@
 //!
 //! `kiosk-probe hang` stops the watchdog pings after three, to see systemd
 //! kill and restart it. Built with plain `rustc` (no dependencies).
+//!
+//! It also plays the kiosk's part of the USB export hand-shake twice (a
+//! refusal with no stick, then a real export to a stick the import helper
+//! mounted), planting symlinks under every hand-shake name first (issue 11).
 
 use std::fs;
 use std::os::unix::net::UnixDatagram;
@@ -143,21 +147,89 @@ fn main() {
     check("export mount writable", r.is_ok(), r);
 
     // The export hand-shake with insideout-usb-export.path/.service (no stick
-    // is mounted at the import folder now, so the helper must refuse).
+    // is mounted at the import folder now, so the helper must refuse). The
+    // kiosk's files are in its run folder, the helper's answers in root's.
     let run = Path::new("/run/insideout-kiosk");
+    let answers = Path::new("/run/insideout-usb-export");
+    plant_links(run);
     let r = fs::write(run.join("export-request"), b"");
     check("export request written", r.is_ok(), r);
-    let failed = wait_for(&run.join("export-failed"), 20);
-    let text = fs::read_to_string(run.join("export-failed")).unwrap_or_default();
+    let failed = wait_for(&answers.join("export-failed"), 20);
+    let text = fs::read_to_string(answers.join("export-failed")).unwrap_or_default();
     check(
-        "export helper answered",
+        "export helper answered in its own folder",
         failed && text.starts_with("No USB stick found"),
         text.trim(),
     );
     let gone = wait_until_gone(&run.join("export-request"), 10);
     check("export request cleared", gone, ());
+    let r = fs::write(answers.join("from-kiosk"), b"x");
+    check("answer folder not writable by the kiosk", r.is_err(), r);
+
+    // A real stick, mounted by insideout-usb-import@ (a copy without the
+    // device binding), then made writable by insideout-usb-export for one
+    // export: both helpers' mounts must reach this sandbox.
+    println!("PROBE INFO waiting for a stick");
+    let stick = wait_for(Path::new("/media/insideout-usb/stick-marker"), 60);
+    check("stick mounted by the import helper visible", stick, ());
+    plant_links(run);
+    let r = fs::write(run.join("export-request"), b"");
+    check("second export request written", r.is_ok(), r);
+    let ready = wait_for(&answers.join("export-ready"), 20);
+    let folder = fs::read_to_string(answers.join("export-ready")).unwrap_or_default();
+    check(
+        "export helper answered export-ready",
+        ready && folder.trim() == "/media/insideout-export",
+        folder.trim(),
+    );
+    check(
+        "the earlier export-failed is gone",
+        !answers.join("export-failed").exists(),
+        (),
+    );
+    let r = fs::write(Path::new(folder.trim()).join("from-kiosk-export"), b"rows");
+    check("stick writable during the export", r.is_ok(), r);
+    // The test looks at the helper while it holds the stick, then says go on.
+    println!("PROBE INFO holding the export");
+    let go = wait_for(Path::new("/run/kiosk-test/go-on"), 30);
+    check("the test looked at the running helper", go, ());
+    let r = fs::write(run.join("export-done"), b"");
+    check("export done written", r.is_ok(), r);
+    let gone = wait_until_gone(&run.join("export-request"), 20);
+    check("stick released", gone, ());
+    let r = fs::read_to_string("/media/insideout-usb/from-kiosk-export");
+    check(
+        "the export is on the stick, back read-only for import",
+        matches!(&r, Ok(t) if t == "rows"),
+        r,
+    );
+    let r = fs::write("/media/insideout-usb/after-export", b"x");
+    check("stick read-only again", r.is_err(), r);
     println!("PROBE DONE");
     let _ = pinger.join();
+}
+
+/// Issue 11: what the kiosk user could plant in its own folder to make the
+/// root helper write through a link: every name the helper writes or
+/// removes, the old protocol's temporary names included, pointing at a file
+/// only root may touch (the test checks it is unchanged afterwards).
+fn plant_links(run: &Path) {
+    let names = [
+        "export-ready",
+        "export-failed",
+        "export-done",
+        "export-ready.tmp",
+        "export-failed.tmp",
+        "export-done.tmp",
+        "export-request.tmp",
+    ];
+    for name in names {
+        let _ = fs::remove_file(run.join(name));
+        let r = std::os::unix::fs::symlink("/etc/insideout-sentinel", run.join(name));
+        if let Err(e) = r {
+            println!("PROBE FAIL could not plant {name}: {e}");
+        }
+    }
 }
 
 fn wait_until_gone(path: &Path, seconds: u64) -> bool {
