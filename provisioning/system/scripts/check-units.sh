@@ -2,9 +2,14 @@
 # check-units.sh [ROOT] — check the kiosk's systemd units offline:
 #   1. `systemd-analyze verify` on every unit: no warning at all, and every
 #      command a unit runs exists in the root;
-#   2. `systemd-analyze security --offline` on the two kiosk services: the
-#      linuxkms service must score 1.9 or lower (SAFE), the cage one 4.9 or
-#      lower (OK); both scores are printed;
+#   2. `systemd-analyze security --offline` on every service, each held to
+#      a ceiling just above what it scores now (README.md has the scores), so
+#      any loosening fails: the linuxkms kiosk 0.7, the cage kiosk 1.3, and the
+#      two root USB helpers, which cannot have a mount namespace of their own
+#      (their mounts must reach the kiosk), the export one 3.2 and the import
+#      one 3.0; every score is printed, and every failing one reported. A
+#      single small setting can move a score by less than 0.1, so each unit
+#      is also held to the number of checks it fails (✗) now;
 #   3. the udev rule loads without a complaint (`udevadm test`).
 #
 # ROOT is a scratch root with the .deb installed (install-scratch.sh); without
@@ -50,14 +55,25 @@ $report"
     echo "verify $unit: OK"
 done
 
-score() { # score UNIT MAX_TIMES_10 -> prints the exposure line, fails above MAX
-    out=$(systemd-analyze security --offline=yes --root="$root" --no-pager --threshold="$2" "$1" 2>&1) \
-        || fail "systemd-analyze security $1 is above $2/10:
-$out"
-    printf '%s\n' "$out" | grep 'Overall exposure level'
+too_exposed=""
+score() { # score UNIT MAX_TIMES_10 MAX_UNMET: prints the exposure line; notes UNIT if above either
+    if out=$(systemd-analyze security --offline=yes --root="$root" --no-pager --threshold="$2" "$1" 2>&1); then
+        unmet=$(printf '%s\n' "$out" | grep -c '^✗' || true)
+        printf '%s (%s checks not met)\n' "$(printf '%s\n' "$out" | grep 'Overall exposure level')" "$unmet"
+        [ "$unmet" -le "$3" ] && return 0
+        printf '%s\n' "$out" >&2
+        echo "check-units: $1 fails $unmet checks, more than the $3 it failed before (report above)" >&2
+    else
+        printf '%s\n' "$out" >&2
+        echo "check-units: $1 is above its ceiling of $(($2 / 10)).$(($2 % 10)) (report above)" >&2
+    fi
+    too_exposed="$too_exposed $1"
 }
-score insideout-kiosk.service 19
-score insideout-kiosk-cage.service 49
+score insideout-kiosk.service 7 7
+score insideout-kiosk-cage.service 13 12
+score insideout-usb-export.service 32 19
+score insideout-usb-import@sdb1.service 30 18
+[ -z "$too_exposed" ] || fail "above the security ceiling:$too_exposed"
 
 # The udev rule: udev (v252) has no offline `udevadm verify`, so load it
 # briefly from /run/udev/rules.d with `udevadm test` (which reads every rule
