@@ -25,9 +25,12 @@ use sha2::{Digest, Sha256};
 use crate::error::PackError;
 use crate::keys::{KeyId, SignatureProblem, TrustedKeys};
 use crate::manifest::{
-    parse_manifest, FileEntry, Manifest, PackPath, MANIFEST_NAME, PRODUCT, SIGNATURE_NAME,
+    parse_manifest, FileEntry, Manifest, PackPath, MANIFEST_NAME, PRODUCT, PROGRAMME_NAME,
+    SIGNATURE_NAME,
 };
+use crate::programme::Programme;
 use crate::tar_reader::{Header, Kind, TarReader};
+use crate::untrusted;
 
 /// Size limits applied to a pack before and while reading it.
 #[derive(Debug, Clone)]
@@ -83,7 +86,7 @@ pub struct UntrustedInspection {
     pub manifest: Manifest,
     /// The programme, checked against the manifest's hash (but the manifest
     /// itself is unverified).
-    pub programme: crate::programme::Programme,
+    pub programme: Programme,
 }
 
 /// An open pack with a parsed manifest; private, so only a verified pack or
@@ -169,6 +172,12 @@ impl UnverifiedPack {
             })?;
         // From here on the manifest bytes are trusted.
         let reader = self.into_reader()?;
+        if reader.manifest.signer_key_id != signer.to_string() {
+            return Err(PackError::SignerMismatch {
+                named: untrusted::shown_str(&reader.manifest.signer_key_id),
+                signer,
+            });
+        }
         Ok(VerifiedPack { reader, signer })
     }
 
@@ -385,14 +394,19 @@ impl VerifiedPack {
         &self.reader.path
     }
 
-    /// Reads the whole pack, checking every file, and returns its programme.
-    pub fn read_programme(&self) -> Result<crate::programme::Programme, PackError> {
+    /// Reads the whole pack, checking every file, and returns its programme
+    /// (checked as [`checked_programme`] does).
+    pub fn read_programme(&self) -> Result<Programme, PackError> {
         self.reader.read_programme()
     }
 
     /// Checks every file's size and SHA-256 without installing anything,
-    /// hashing files on all cores. `progress` gets (bytes done, total).
-    pub fn check_contents(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<(), PackError> {
+    /// hashing files on all cores, and returns the programme, checked as
+    /// [`checked_programme`] does. `progress` gets (bytes done, total).
+    pub fn check_contents(
+        &self,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Programme, PackError> {
         self.reader.check_contents(progress)
     }
 
@@ -405,20 +419,17 @@ impl VerifiedPack {
 }
 
 impl Reader {
-    fn read_programme(&self) -> Result<crate::programme::Programme, PackError> {
+    fn read_programme(&self) -> Result<Programme, PackError> {
         let mut bytes = Vec::new();
         self.stream(|entry, reader| {
-            if entry.path == crate::manifest::PROGRAMME_NAME {
+            if entry.path == PROGRAMME_NAME {
                 reader
                     .read_to_end(&mut bytes)
                     .map_err(|e| PackError::Truncated(e.to_string()))?;
             }
             Ok(())
         })?;
-        let programme: crate::programme::Programme = serde_json::from_slice(&bytes)
-            .map_err(|e| PackError::ManifestInvalid(format!("programme.json: {e}")))?;
-        programme.validate()?;
-        Ok(programme)
+        checked_programme(&bytes, &self.manifest)
     }
 
     /// Streams every remaining entry once, in archive order, checking it
@@ -445,7 +456,7 @@ impl Reader {
         checker.finish()
     }
 
-    fn check_contents(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<(), PackError> {
+    fn check_contents(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Programme, PackError> {
         let mut tar = TarReader::new(&self.file, self.rest, 64 << 10)?;
         let mut checker = EntryChecker::new(&self.manifest);
         let mut located = Vec::with_capacity(self.manifest.files.len());
@@ -471,7 +482,11 @@ impl Reader {
         let total = self.manifest.total_bytes();
         let done = std::sync::atomic::AtomicU64::new(0);
         located.sort_by_key(|l| std::cmp::Reverse(l.entry.size));
+        // The programme's bytes are kept as they are hashed: read once, so
+        // what is checked is what was hashed.
+        let programme = std::sync::Mutex::new(Vec::new());
         located.par_iter().try_for_each(|l| {
+            let keep = l.entry.path == PROGRAMME_NAME;
             let mut hasher = Sha256::new();
             let mut buf = vec![0u8; 1 << 20];
             let mut pos = 0u64;
@@ -488,6 +503,12 @@ impl Reader {
                     )));
                 }
                 hasher.update(&buf[..n]);
+                if keep {
+                    programme
+                        .lock()
+                        .map_err(|_| PackError::Truncated("a reading thread failed".into()))?
+                        .extend_from_slice(&buf[..n]);
+                }
                 pos += n as u64;
                 let so_far = done.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
                 progress(so_far + n as u64, total);
@@ -496,6 +517,27 @@ impl Reader {
                 return Err(PackError::HashMismatch(l.entry.path.clone()));
             }
             Ok(())
-        })
+        })?;
+        let bytes = programme
+            .into_inner()
+            .map_err(|_| PackError::Truncated("a reading thread failed".into()))?;
+        checked_programme(&bytes, &self.manifest)
     }
+}
+
+/// What a kiosk checks of a signed pack's programme before installing it:
+/// it parses, follows the programme's rules, and every picture and sound it
+/// names is in the pack.
+pub(crate) fn checked_programme(bytes: &[u8], manifest: &Manifest) -> Result<Programme, PackError> {
+    let programme: Programme = serde_json::from_slice(bytes)
+        .map_err(|e| PackError::ManifestInvalid(format!("{PROGRAMME_NAME}: {e}")))?;
+    programme.validate()?;
+    if let Some(m) = programme
+        .media_paths()
+        .into_iter()
+        .find(|m| manifest.file(m).is_none())
+    {
+        return Err(PackError::MissingFile(m.to_owned()));
+    }
+    Ok(programme)
 }

@@ -69,6 +69,14 @@ pub enum PackError {
     /// The signature does not match the manifest: it was changed after signing.
     #[error("the signature does not match the manifest (key {0}): the pack was changed after it was signed; do not use it")]
     SignatureInvalid(KeyId),
+    /// The manifest names another signer than the key that signed it.
+    #[error("the manifest says it is signed by key {named}, but key {signer} signed it; the pack was not built by `insideout-provision pack build`: ask the content team to build it again")]
+    SignerMismatch {
+        /// The key id the manifest names.
+        named: String,
+        /// The key that signed it.
+        signer: KeyId,
+    },
     /// The signed manifest is not valid JSON of the expected shape.
     #[error(
         "the signed manifest cannot be read ({0}); the pack was built by an incompatible tool"

@@ -273,16 +273,19 @@ impl TrustedKeys {
     /// Checks that `sig_text` is a valid minisign signature of exactly `data`
     /// by one of the trusted keys, and returns that key's id.
     ///
-    /// Only the canonical form that [`SigningKey::sign`] writes is accepted,
-    /// untrusted comment included, so no byte of a signature file can change
-    /// without the signature being refused. The key id is compared before any
+    /// Only the canonical form is accepted, with the untrusted comment
+    /// [`SigningKey::sign`] writes or the one the stock `minisign -S` writes,
+    /// so no byte of a signature file can change without the signature being
+    /// refused (the untrusted comment is the one part minisign does not sign). The key id is compared before any
     /// cryptography is done.
     pub fn verify(&self, data: &[u8], sig_text: &str) -> Result<KeyId, SignatureProblem> {
         let boxed = minisign::SignatureBox::from_string(sig_text)
             .map_err(|_| SignatureProblem::Malformed)?;
         let signer = KeyId::from_slice(boxed.keynum()).ok_or(SignatureProblem::Malformed)?;
         let canonical = boxed.to_string() == sig_text
-            && boxed.untrusted_comment().ok() == Some(untrusted_comment(signer));
+            && boxed
+                .untrusted_comment()
+                .is_ok_and(|c| c == untrusted_comment(signer) || c == MINISIGN_UNTRUSTED_COMMENT);
         if !canonical {
             return Err(SignatureProblem::Malformed);
         }
@@ -300,6 +303,10 @@ impl TrustedKeys {
         Ok(key.key_id)
     }
 }
+
+/// The untrusted comment the stock `minisign -S` writes: a signature made
+/// with the minisign tool itself is accepted too.
+const MINISIGN_UNTRUSTED_COMMENT: &str = "signature from minisign secret key";
 
 /// The untrusted comment every signature of ours carries.
 fn untrusted_comment(key_id: KeyId) -> String {

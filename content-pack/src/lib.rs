@@ -50,4 +50,7 @@ pub use programme::{
     WorksheetKind,
 };
 pub use source::{load_source, MediaFile, Source, SourceError};
-pub use store::{ContentStore, InstallObserver, InstallStep, InstalledPack, NoObserver};
+pub use store::{
+    check_offer, ContentStore, InstallObserver, InstallStep, InstalledPack, NoObserver,
+    MAX_CLOCK_LEAD,
+};

@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::archive::VerifiedPack;
+use crate::archive::{checked_programme, VerifiedPack};
 use crate::error::PackError;
 use crate::manifest::{parse_manifest, Manifest, MANIFEST_NAME, PROGRAMME_NAME};
 use crate::programme::Programme;
@@ -337,41 +337,18 @@ impl ContentStore {
     }
 
     /// Checks that `manifest` may replace what is installed at time `now`:
-    /// made no more than [`MAX_CLOCK_LEAD`] after `now` (a pack from the
-    /// future would raise the newest creation time for good), a higher
-    /// version, and not expired. The clock used for expiry is never
-    /// earlier than the newest creation time already installed, so winding
-    /// the kiosk's clock back does not revive an expired pack.
+    /// see [`check_offer`], with the newest version and creation time ever
+    /// installed here.
     pub fn check_acceptable(
         &self,
         manifest: &Manifest,
         now: DateTime<Utc>,
     ) -> Result<(), PackError> {
-        if manifest.created > now + MAX_CLOCK_LEAD {
-            return Err(PackError::CreatedInFuture {
-                created: manifest.created.to_rfc3339(),
-                now: now.to_rfc3339(),
-            });
-        }
-        let newest = self.newest()?;
-        if let Some(n) = newest {
-            if manifest.version <= n.version {
-                return Err(PackError::NotNewer {
-                    offered: manifest.version,
-                    installed: n.version,
-                });
-            }
-        }
-        if let Some(expires) = manifest.expires {
-            let now = newest.map_or(now, |n| now.max(n.created));
-            if expires <= now {
-                return Err(PackError::Expired {
-                    expires: expires.to_rfc3339(),
-                    now: now.to_rfc3339(),
-                });
-            }
-        }
-        Ok(())
+        check_offer(
+            manifest,
+            now,
+            self.newest()?.map(|n| (n.version, n.created)),
+        )
     }
 
     /// Installs a verified pack, making it `current`. On any error before
@@ -451,14 +428,7 @@ impl ContentStore {
             dir: staging.clone(),
             manifest: manifest.clone(),
         };
-        let programme = staged.programme()?;
-        if let Some(m) = programme
-            .media_paths()
-            .into_iter()
-            .find(|m| manifest.file(m).is_none())
-        {
-            return Err(PackError::MissingFile(m.to_owned()));
-        }
+        checked_programme(&staged.read_checked(PROGRAMME_NAME)?, &manifest)?;
         folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
         for folder in &folders {
             sync_dir(folder)?;
@@ -498,6 +468,44 @@ impl ContentStore {
             manifest,
         })
     }
+}
+
+/// Whether a kiosk whose clock says `now`, with `installed` (the newest
+/// version and creation time it has installed, if any), accepts a pack with
+/// `manifest`: made no more than [`MAX_CLOCK_LEAD`] after `now` (a pack from
+/// the future would raise the newest creation time for good), a higher
+/// version, and not expired. The clock used for expiry is never earlier than
+/// the newest creation time installed, so winding the clock back does not
+/// revive an expired pack.
+pub fn check_offer(
+    manifest: &Manifest,
+    now: DateTime<Utc>,
+    installed: Option<(u64, DateTime<Utc>)>,
+) -> Result<(), PackError> {
+    if manifest.created > now + MAX_CLOCK_LEAD {
+        return Err(PackError::CreatedInFuture {
+            created: manifest.created.to_rfc3339(),
+            now: now.to_rfc3339(),
+        });
+    }
+    if let Some((version, _)) = installed {
+        if manifest.version <= version {
+            return Err(PackError::NotNewer {
+                offered: manifest.version,
+                installed: version,
+            });
+        }
+    }
+    if let Some(expires) = manifest.expires {
+        let now = installed.map_or(now, |(_, created)| now.max(created));
+        if expires <= now {
+            return Err(PackError::Expired {
+                expires: expires.to_rfc3339(),
+                now: now.to_rfc3339(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The folder under `packs/` for a version: `v` and at least ten digits, so

@@ -7,8 +7,8 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use content_pack::{
-    build_pack_from_source, load_source, BuildOptions, Limits, Manifest, Programme, SigningKey,
-    TrustedKey, TrustedKeys, UnverifiedPack,
+    build_pack_from_source, check_offer, load_source, BuildOptions, Limits, Manifest, Programme,
+    SigningKey, TrustedKey, TrustedKeys, UnverifiedPack,
 };
 use serde::Serialize;
 
@@ -28,9 +28,24 @@ pub struct BuildArgs {
     /// Where to write the pack (*.iopack).
     #[arg(long, value_name = "PACK")]
     out: PathBuf,
-    /// Optional expiry (RFC 3339, e.g. 2027-06-30T00:00:00Z); kiosks refuse the pack after it.
-    #[arg(long, value_name = "TIME")]
+    /// Optional expiry: a date (2027-06-30: kiosks refuse the pack once that
+    /// day is over, UTC) or a time (RFC 3339, 2027-06-30T12:00:00Z).
+    #[arg(long, value_name = "DATE", value_parser = parse_expiry)]
     expires: Option<DateTime<Utc>>,
+}
+
+/// `--expires`: a date means the end of that day (UTC).
+fn parse_expiry(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Ok(time.with_timezone(&Utc));
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|day| day.succ_opt())
+        .map(|next| next.and_time(chrono::NaiveTime::MIN).and_utc())
+        .ok_or_else(|| {
+            format!("`{text}` is not a date like 2027-06-30 or a time like 2027-06-30T12:00:00Z")
+        })
 }
 
 /// `--trusted-key PUB`, repeatable.
@@ -58,6 +73,10 @@ pub struct VerifyArgs {
     pack: PathBuf,
     #[command(flatten)]
     keys: Keys,
+    /// The version installed on the kiosks: the pack must be newer, as they
+    /// require.
+    #[arg(long, value_name = "N")]
+    installed_version: Option<u64>,
 }
 
 #[derive(Args)]
@@ -117,16 +136,30 @@ pub fn verify(a: VerifyArgs) -> anyhow::Result<()> {
     let bar = progress::bytes("verifying");
     pack.check_contents(&|done, total| progress::update(&bar, done, total))?;
     bar.finish_and_clear();
+    // Every check a kiosk makes, against this computer's clock.
+    let now = Utc::now();
+    check_offer(
+        pack.manifest(),
+        now,
+        a.installed_version.map(|v| (v, DateTime::<Utc>::MIN_UTC)),
+    )?;
     let m = pack.manifest();
+    let version_line = match a.installed_version {
+        Some(v) => format!("it is newer than version {v}"),
+        None => "not checked: that it is newer than the version the kiosks have (give --installed-version N)".into(),
+    };
     crate::emit(&format!(
-        "OK: {} is pack {} version {}, signed by trusted key {}, approved by {} ({}); all {} files match",
+        "OK: {} is pack {} version {}, signed by trusted key {}, approved by {} ({}); all {} files match\n\
+         checked as a kiosk checks: the programme is valid, every picture and sound it names is in the pack, and its dates suit this computer's clock ({})\n\
+         {version_line}",
         a.pack.display(),
         m.pack_id,
         m.version,
         pack.signer(),
         m.approval.approved_by,
         m.approval.reference,
-        m.files.len()
+        m.files.len(),
+        now.format("%-d %B %Y %H:%M UTC"),
     ))
 }
 

@@ -75,6 +75,93 @@ fn a_signed_sample_pack_goes_from_keygen_to_an_installed_programme() {
         &["pack", "verify", p(&pack), "--trusted-key", p(&pk)],
     );
     assert!(verified.starts_with("OK:"), "{verified}");
+    assert!(verified.contains("checked as a kiosk checks"), "{verified}");
+    assert!(
+        verified.contains("not checked: that it is newer"),
+        "{verified}"
+    );
+    // With the kiosks' version, the version is checked too, as a kiosk does.
+    let newer = ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "verify",
+            p(&pack),
+            "--trusted-key",
+            p(&pk),
+            "--installed-version",
+            "3",
+        ],
+    );
+    assert!(newer.contains("it is newer than version 3"), "{newer}");
+    let err = refused(
+        "insideout-provision",
+        &[
+            "pack",
+            "verify",
+            p(&pack),
+            "--trusted-key",
+            p(&pk),
+            "--installed-version",
+            "4",
+        ],
+    );
+    assert!(
+        err.contains("only a newer version can be installed"),
+        "{err}"
+    );
+
+    // An expiry given as a date; 60 days on (as `faketime` sets the clock)
+    // `pack verify` refuses the pack as a kiosk would.
+    let expired = dir.path().join("expires.iopack");
+    let day = (chrono::Utc::now() + chrono::Duration::days(30)).date_naive();
+    let day_text = day.format("%Y-%m-%d").to_string();
+    let built = ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "build",
+            p(&sample_dir()),
+            "--version",
+            "5",
+            "--secret-key",
+            p(&sk),
+            "--out",
+            p(&expired),
+            "--expires",
+            &day_text,
+        ],
+    );
+    assert!(built.contains("version 5"), "{built}");
+    let later = std::process::Command::new("faketime")
+        .args(["-f", "+60d"])
+        .arg(tests::bin("insideout-provision"))
+        .args(["pack", "verify", p(&expired), "--trusted-key", p(&pk)])
+        .output()
+        .expect("faketime runs (.ci/setup installs it)");
+    let err = String::from_utf8_lossy(&later.stderr);
+    assert_eq!(later.status.code(), Some(1), "{err}");
+    let end = day.succ_opt().unwrap().format("%Y-%m-%dT00:00:00+00:00");
+    assert!(err.contains(&format!("expired on {end}")), "{err}");
+    let out = run(
+        "insideout-provision",
+        &[
+            "pack",
+            "build",
+            p(&sample_dir()),
+            "--version",
+            "6",
+            "--secret-key",
+            p(&sk),
+            "--out",
+            p(&expired),
+            "--expires",
+            "30/06/2027",
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not a date like 2027-06-30"), "{err}");
 
     let inspected: serde_json::Value = serde_json::from_str(&ok(
         "insideout-provision",

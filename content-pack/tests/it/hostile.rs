@@ -69,7 +69,7 @@ fn gnu_tar(format: &str, src: &Path, out: &Path, extra: &[&str]) {
 /// `pack verify` does.
 fn read_both(fx: &Fixture, pack: &Path) -> [Result<(), PackError>; 2] {
     let verified = || UnverifiedPack::open(pack, &Limits::default())?.verify(&fx.trusted);
-    let checked = verified().and_then(|p| p.check_contents(&|_, _| {}));
+    let checked = verified().and_then(|p| p.check_contents(&|_, _| {}).map(|_| ()));
     let installed =
         verified().and_then(|p| fx.store().install(p, t0(), &mut NoObserver).map(|_| ()));
     [checked, installed]
@@ -214,4 +214,77 @@ fn a_gigabyte_name_is_refused_from_its_header() {
         assert!(malformed(&err), "{err:?}");
         assert!(err.to_string().contains("1073741824 bytes"), "{err}");
     }
+}
+
+/// A manifest signed by the stock `minisign` tool (its own untrusted and
+/// trusted comments), packed by Python's tarfile, installs; one naming
+/// another signer than the key that signed it is refused.
+#[test]
+fn a_pack_signed_with_the_minisign_tool_installs() {
+    let fx = Fixture::new();
+    let (public, secret) = (fx.path("minisign.pub"), fx.path("minisign.key"));
+    let status = Command::new("minisign")
+        .args(["-G", "-W", "-p"])
+        .arg(&public)
+        .arg("-s")
+        .arg(&secret)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("the minisign tool runs (.ci/setup installs it)");
+    assert!(status.success());
+    let key = TrustedKey::from_file(&public).unwrap();
+    let trusted = TrustedKeys::new(vec![key.clone()]);
+
+    let programme = serde_json::to_vec(&tiny_programme("signed by minisign")).unwrap();
+    let sha = |d: &[u8]| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(d));
+    let pack_with_signer = |signer: String, name: &str| {
+        let src = fx.path(name);
+        fs::create_dir_all(&src).unwrap();
+        let manifest = serde_json::json!({
+            "format": 1, "pack_id": "minisign-pack", "compatible": PRODUCT, "version": 2,
+            "created": t0().to_rfc3339(),
+            "approval": {"approved_by": "x", "reference": "y"},
+            "signer_key_id": signer,
+            "files": [{"path": "programme.json", "size": programme.len(), "sha256": sha(&programme)}],
+        });
+        fs::write(
+            src.join("manifest.json"),
+            serde_json::to_vec(&manifest).unwrap(),
+        )
+        .unwrap();
+        fs::write(src.join("programme.json"), &programme).unwrap();
+        let status = Command::new("minisign")
+            .args(["-S", "-s"])
+            .arg(&secret)
+            .arg("-m")
+            .arg(src.join("manifest.json"))
+            .arg("-x")
+            .arg(src.join("manifest.sig"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        fs::write(
+            src.join("order"),
+            "manifest.json\nmanifest.sig\nprogramme.json\n",
+        )
+        .unwrap();
+        let out = fx.path(&format!("{name}.iopack"));
+        python("ok-gnu", &src, &out);
+        out
+    };
+    let open = |pack: &Path| UnverifiedPack::open(pack, &Limits::default())?.verify(&trusted);
+
+    let good = pack_with_signer(key.key_id().to_string(), "by-minisign");
+    let sig = fs::read_to_string(fx.path("by-minisign/manifest.sig")).unwrap();
+    assert!(sig.contains("trusted comment: timestamp:"), "{sig}");
+    let verified = open(&good).unwrap();
+    fx.store().install(verified, t0(), &mut NoObserver).unwrap();
+
+    let other = fx.key.key_id().to_string();
+    let err = open(&pack_with_signer(other, "names-another"))
+        .err()
+        .unwrap();
+    assert!(matches!(err, PackError::SignerMismatch { .. }), "{err:?}");
 }

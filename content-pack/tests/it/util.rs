@@ -104,7 +104,7 @@ impl Fixture {
     ) -> PathBuf {
         let options = BuildOptions {
             version,
-            created: t0() + Duration::days(version as i64),
+            created: t0() + Duration::minutes(version as i64),
             expires,
         };
         self.build_opts(programme, &options, media)

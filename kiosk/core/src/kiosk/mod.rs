@@ -150,7 +150,8 @@ impl Kiosk {
     /// Uses the export hand-shake `handshake` (`Some`: as under the systemd
     /// unit, the stick is read-only until the root helper makes it writable)
     /// or none (`None`: write straight into the USB folder). [`Kiosk::open`]
-    /// chooses [`Handshake::system`]; tests give a temporary run folder.
+    /// chooses [`Handshake::system`]; tests give temporary run and answer
+    /// folders.
     pub fn with_handshake(mut self, handshake: Option<Handshake>) -> Kiosk {
         self.handshake = handshake;
         self
