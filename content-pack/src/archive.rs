@@ -114,7 +114,7 @@ fn truncated(e: std::io::Error) -> PackError {
 impl UnverifiedPack {
     /// Opens a pack file and reads its manifest and signature (nothing else).
     pub fn open(path: &Path, limits: &Limits) -> Result<UnverifiedPack, PackError> {
-        let file = File::open(path).map_err(read_err(path))?;
+        let file = untrusted::open_regular(path).map_err(read_err(path))?;
         let mut tar = TarReader::new(&file, 0, 64 << 10)?;
         let mut header_entry =
             |index: usize, name: &'static str, limit: u64| -> Result<Vec<u8>, PackError> {

@@ -405,6 +405,7 @@ pub struct VerifiedBundle {
     manifest: ExportManifest,
     signer: Option<KeyId>,
     files: BTreeMap<String, Vec<u8>>,
+    ignored: Vec<String>,
 }
 
 impl VerifiedBundle {
@@ -416,6 +417,11 @@ impl VerifiedBundle {
     pub fn signer(&self) -> Option<KeyId> {
         self.signer
     }
+    /// Files in the folder that were not read because another computer
+    /// adds them to every folder (see [`is_clutter`]), escaped for display.
+    pub fn ignored(&self) -> &[String] {
+        &self.ignored
+    }
     /// The checked bytes of one of [`BUNDLE_FILES`].
     pub fn file(&self, name: &str) -> Option<&[u8]> {
         self.files.get(name).map(Vec::as_slice)
@@ -423,7 +429,7 @@ impl VerifiedBundle {
 }
 
 fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, BundleError> {
-    let f = File::open(path).map_err(|e| match e.kind() {
+    let f = crate::untrusted::open_regular(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => BundleError::MissingFile(
             path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -517,13 +523,22 @@ pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<VerifiedBundle,
             "it lists files other than the three export files".into(),
         ));
     }
+    let mut ignored = Vec::new();
     for entry in fs::read_dir(dir).map_err(read_err(dir))? {
         let entry = entry.map_err(read_err(dir))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name != MANIFEST_NAME && name != SIGNATURE_NAME && !listed.contains(&name.as_str()) {
-            return Err(BundleError::UnlistedFile(name));
+        if name == MANIFEST_NAME || name == SIGNATURE_NAME || listed.contains(&name.as_str()) {
+            continue;
+        }
+        if is_clutter(&name) {
+            ignored.push(crate::untrusted::shown_str(&name));
+        } else {
+            return Err(BundleError::UnlistedFile(crate::untrusted::shown_str(
+                &name,
+            )));
         }
     }
+    ignored.sort();
     let mut files = BTreeMap::new();
     for f in &manifest.files {
         let path = dir.join(&f.path);
@@ -537,7 +552,19 @@ pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<VerifiedBundle,
         manifest,
         signer,
         files,
+        ignored,
     })
+}
+
+/// Files other computers add to any folder they open: macOS (`._*` and
+/// `.DS_Store`) and Windows (`Thumbs.db`, `desktop.ini`). They are not part
+/// of a bundle, and are ignored (and listed as ignored) rather than
+/// refusing a genuine bundle that has been looked at on such a computer.
+pub fn is_clutter(name: &str) -> bool {
+    name.starts_with("._")
+        || [".DS_Store", "Thumbs.db", "desktop.ini"]
+            .iter()
+            .any(|c| name.eq_ignore_ascii_case(c))
 }
 
 #[cfg(test)]

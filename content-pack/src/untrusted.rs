@@ -6,6 +6,11 @@
 //! three: control characters (ESC, NUL, newlines, bidirectional overrides)
 //! are written as escapes, and anything long is cut short with its length
 //! said, so a hostile name can neither drive a terminal nor fill a disk.
+//! [`open_regular`] opens a file from a stick only if it is a plain file.
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
 
 /// Most characters of an untrusted text that are shown.
 pub const MAX_SHOWN_CHARS: usize = 120;
@@ -40,6 +45,34 @@ pub fn escape(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// Opens `path` for reading only if it is a plain file: a symbolic link is
+/// not followed (`O_NOFOLLOW`), a FIFO or device is not waited on
+/// (`O_NONBLOCK`), and what was opened is checked. A stick can hold a FIFO
+/// that would hang the reader, or a link to `/dev/zero` or a secret.
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let opened = File::options()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path);
+    let file = match opened {
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "it is a symbolic link, not a file",
+            ))
+        }
+        other => other?,
+    };
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is not a plain file",
+        ));
+    }
+    Ok(file)
+}
+
 /// Unicode "format" characters that reorder or hide text (bidirectional
 /// controls, zero-width characters, the byte-order mark).
 fn is_format(c: char) -> bool {
@@ -49,6 +82,26 @@ fn is_format(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_files_are_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(open_regular(&file).is_ok());
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        let err = open_regular(&link).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()));
+        // Does not hang waiting for a writer.
+        let err = open_regular(&fifo).unwrap_err();
+        assert!(err.to_string().contains("not a plain file"), "{err}");
+        assert!(open_regular(dir.path()).is_err());
+        assert!(open_regular(Path::new("/dev/zero")).is_err());
+    }
 
     #[test]
     fn control_characters_are_escaped_and_long_text_cut() {

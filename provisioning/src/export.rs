@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
+use content_pack::untrusted::shown_str;
 use content_pack::{open_bundle, verify_bundle, BundleTrust, TrustedKey, TrustedKeys};
 use kiosk_core::report::build_report;
 
@@ -45,14 +46,20 @@ pub fn verify(a: VerifyArgs) -> anyhow::Result<()> {
     let b = verify_bundle(&a.export_dir, &keys)
         .with_context(|| format!("{} is refused", a.export_dir.display()))?;
     let m = b.manifest();
-    println!(
+    let mut text = format!(
         "OK: export from {} {} made {}, signed by kiosk key {}; every file matches",
-        m.site,
-        m.wing,
+        shown_str(&m.site),
+        shown_str(&m.wing),
         m.created.format("%Y-%m-%d %H:%M UTC"),
         m.kiosk_key_id
     );
-    Ok(())
+    if !b.ignored().is_empty() {
+        text.push_str(&format!(
+            "\nignored (added by a Mac or Windows computer, not part of the export): {}",
+            b.ignored().join(", ")
+        ));
+    }
+    crate::emit(&text)
 }
 
 pub fn report(a: ReportArgs) -> anyhow::Result<()> {
@@ -70,9 +77,8 @@ pub fn report(a: ReportArgs) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let report = build_report(&bundles)?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        crate::emit(&serde_json::to_string_pretty(&report)?)
     } else {
-        print!("{report}");
+        crate::emit(&report.to_string())
     }
-    Ok(())
 }

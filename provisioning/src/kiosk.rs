@@ -68,14 +68,13 @@ pub fn init(a: InitArgs) -> anyhow::Result<()> {
         },
     };
     let id = init_kiosk(&a.dir.data_dir, &opts, chrono::Utc::now())?;
-    println!(
-        "Kiosk ready in {} (export key {}; its public key is {}/kiosk.pub).",
+    crate::emit(&format!(
+        "Kiosk ready in {} (export key {}; its public key is {}/kiosk.pub).\n\
+         Next: add facilitators with `insideout-provision kiosk add-facilitator`.",
         a.dir.data_dir.display(),
         id.key_id,
         a.dir.data_dir.display()
-    );
-    println!("Next: add facilitators with `insideout-provision kiosk add-facilitator`.");
-    Ok(())
+    ))
 }
 
 fn read_pin() -> anyhow::Result<String> {
@@ -105,9 +104,8 @@ fn read_pin() -> anyhow::Result<String> {
 pub fn add_facilitator(a: AddFacilitatorArgs) -> anyhow::Result<()> {
     let pin = read_pin()?;
     let change = set_facilitator_pin(&a.dir.data_dir, &a.id, &pin, chrono::Utc::now())?;
-    match change {
-        PinChange::Added => println!("Facilitator {} added.", a.id),
-        PinChange::Rotated => println!("Facilitator {}'s PIN was changed.", a.id),
-    }
-    Ok(())
+    crate::emit(&match change {
+        PinChange::Added => format!("Facilitator {} added.", a.id),
+        PinChange::Rotated => format!("Facilitator {}'s PIN was changed.", a.id),
+    })
 }

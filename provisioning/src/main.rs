@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("insideout-provision: {e:#}");
+            eprintln!("insideout-provision: {}", kiosk_core::one_line(e.as_ref()));
             ExitCode::from(1)
         }
     }

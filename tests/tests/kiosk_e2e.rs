@@ -200,12 +200,85 @@ fn provision_import_simulate_export_verify_report() {
         None,
     );
     assert!(out.starts_with("OK: export from HMP Example C"), "{out}");
+    // `simulate` records its sessions in the past: the kiosk's time, which
+    // never goes back, is not left ahead of the real time.
+    let made = &out.split("made ").nth(1).unwrap()[..16];
+    let now = chrono::Utc::now().format("%Y-%m-%d %H:%M").to_string();
+    assert!(made <= now.as_str(), "made {made}, now {now}");
     let err = log.refused(
         "insideout-provision",
         &["export", "verify", p(&bundle), "--kiosk-key", p(&cp)],
         None,
     );
     assert!(err.contains("not by the kiosk key given"), "{err}");
+
+    // A copy looked at on a Mac or a Windows PC still verifies, and says
+    // what it ignored; a FIFO or a link in place of a file is refused at once.
+    let copy = t.join("looked-at").join(bundle.file_name().unwrap());
+    std::fs::create_dir_all(&copy).unwrap();
+    for e in std::fs::read_dir(&bundle).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
+    }
+    for clutter in [".DS_Store", "._attendance.csv", "Thumbs.db", "desktop.ini"] {
+        std::fs::write(copy.join(clutter), b"\0\x05\x16\x07").unwrap();
+    }
+    let verify_copy = ["export", "verify", p(&copy), "--kiosk-key", p(&kiosk_pub)];
+    let out = log.ok("insideout-provision", &verify_copy, None);
+    assert!(
+        out.lines().nth(1)
+            == Some("ignored (added by a Mac or Windows computer, not part of the export): .DS_Store, ._attendance.csv, Thumbs.db, desktop.ini"),
+        "{out}"
+    );
+    let sig = copy.join("manifest.sig");
+    std::fs::remove_file(&sig).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&sig)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let err = log.refused("insideout-provision", &verify_copy, None);
+    assert!(
+        err.contains("manifest.sig: it is not a plain file"),
+        "{err}"
+    );
+    std::fs::remove_file(&sig).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &sig).unwrap();
+    let err = log.refused("insideout-provision", &verify_copy, None);
+    assert!(err.contains("manifest.sig: it is a symbolic link"), "{err}");
+
+    // Refusals pinned to the line: each cause once.
+    let missing = t.join("missing.iopack");
+    let err = log.refused(
+        "insideout-provision",
+        &["pack", "verify", p(&missing), "--trusted-key", p(&cp)],
+        None,
+    );
+    assert_eq!(
+        err,
+        format!(
+            "insideout-provision: cannot read {}: No such file or directory (os error 2)\n",
+            missing.display()
+        )
+    );
+    let err = log.refused(
+        "insideout-provision",
+        &[
+            "pack",
+            "verify",
+            p(&missing),
+            "--trusted-key",
+            p(&t.join("none.pub")),
+        ],
+        None,
+    );
+    assert_eq!(
+        err,
+        format!(
+            "insideout-provision: cannot read key file {}: No such file or directory (os error 2)\n",
+            t.join("none.pub").display()
+        )
+    );
 
     let json = log.ok(
         "insideout-provision",
@@ -229,6 +302,18 @@ fn provision_import_simulate_export_verify_report() {
         None,
     );
     assert!(text.contains("Sessions delivered:   24"), "{text}");
+    // `export report … | head -1`: a reader that stops early ends it quietly.
+    let mut child = std::process::Command::new(tests::bin("insideout-provision"))
+        .args(["export", "report", p(&bundle)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{err}");
 
     // A changed byte in any exported file is refused.
     let csv = bundle.join("attendance.csv");

@@ -50,17 +50,32 @@ fn data_dir(d: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     d.context("give the kiosk's data folder with --data-dir DIR")
 }
 
-fn progress_printer(what: &'static str) -> impl FnMut(u64, u64) {
-    let mut last = u64::MAX;
+/// A progress bar on stderr, drawn only when it is a terminal (indicatif
+/// draws nothing otherwise), so a log or a pipe gets only the result line.
+fn progress_bar(what: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what);
+    bar
+}
+
+fn follow(bar: &indicatif::ProgressBar) -> impl FnMut(u64, u64) + '_ {
     move |done, total| {
-        let pct = (done * 100).checked_div(total).unwrap_or(100);
-        if pct != last {
-            last = pct;
-            eprint!("\r{what}: {pct}%");
-            if done >= total {
-                eprintln!();
-            }
-        }
+        bar.set_length(total);
+        bar.set_position(done);
+    }
+}
+
+/// Prints the result line; a closed pipe (`| head`) ends quietly.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }
 
@@ -89,9 +104,10 @@ pub fn run(command: Command, data_dir_arg: Option<PathBuf>) -> anyhow::Result<()
 
 fn import(dir: &Path, pack: &Path) -> anyhow::Result<()> {
     let mut kiosk = Kiosk::open(dir, Arc::new(SystemClock))?;
-    let outcome = kiosk.import(pack, &mut progress_printer("Checking and installing"))?;
-    println!("{outcome}");
-    Ok(())
+    let bar = progress_bar("Checking and installing");
+    let outcome = kiosk.import(pack, &mut follow(&bar));
+    bar.finish_and_clear();
+    emit(&outcome?.to_string())
 }
 
 fn export(dir: &Path, to: &Path, all: bool) -> anyhow::Result<()> {
@@ -101,9 +117,10 @@ fn export(dir: &Path, to: &Path, all: bool) -> anyhow::Result<()> {
     } else {
         ExportScope::New
     };
-    let outcome = kiosk.export(to, scope, &mut progress_printer("Exporting"))?;
-    println!("{outcome}");
-    Ok(())
+    let bar = progress_bar("Exporting");
+    let outcome = kiosk.export(to, scope, &mut follow(&bar));
+    bar.finish_and_clear();
+    emit(&outcome?.to_string())
 }
 
 fn run_simulation(dir: &Path, opts: SimulateOptions, trace: bool) -> anyhow::Result<()> {
@@ -127,10 +144,9 @@ fn run_simulation(dir: &Path, opts: SimulateOptions, trace: bool) -> anyhow::Res
     };
     let started = std::time::Instant::now();
     let done = simulate(&mut kiosk, &clock, opts, &mut report)?;
-    println!(
+    emit(&format!(
         "Simulated {done} sessions of {} in {:.2} s",
         opts.group_size,
         started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    ))
 }

@@ -45,7 +45,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("insideout-kiosk: {e:#}");
+            eprintln!("insideout-kiosk: {}", kiosk_core::one_line(e.as_ref()));
             ExitCode::from(1)
         }
     }

@@ -197,3 +197,39 @@ pub enum RunError {
         field: usize,
     },
 }
+
+/// An error and its causes on one line, the way both binaries print every
+/// error: each cause is added after `: ` unless its text is already in the
+/// line (our messages name their cause themselves, and also return it as
+/// their `source` for callers that want it), so no cause prints twice.
+pub fn one_line(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        cause = c.source();
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_named_is_not_repeated() {
+        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let named = KioskError::io("/x/kiosk.toml")(io());
+        assert_eq!(named.to_string().matches("no such file").count(), 1);
+        assert_eq!(one_line(&named), named.to_string());
+        #[derive(Debug, thiserror::Error)]
+        #[error("cannot start")]
+        struct Outer(#[source] KioskError);
+        let outer = Outer(KioskError::io("/x/kiosk.toml")(io()));
+        assert_eq!(one_line(&outer), format!("cannot start: {named}"));
+    }
+}

@@ -75,6 +75,9 @@ pub fn pool_size(group_size: u32) -> usize {
     (group_size as usize * 3).max(20)
 }
 
+/// Time from the start of one simulated session to the start of the next.
+const SESSION_INTERVAL: Duration = Duration::hours(20);
+
 /// Runs the simulation. The kiosk must have been opened with `clock`.
 pub fn simulate(
     kiosk: &mut Kiosk,
@@ -86,9 +89,15 @@ pub fn simulate(
     let people = synthetic_numbers(opts.seed, pool_size(opts.group_size));
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let mut finished = kiosk.finished_sessions()?;
-    // Run the sessions in the past, one every 20 hours, ending about now.
-    clock.set(clock.now() - Duration::hours(20 * i64::from(opts.sessions) + 2));
+    // Run the sessions in the past, one every 20 hours, the last starting
+    // two hours ago (a session takes at most 100 minutes), so the kiosk's
+    // time, which never goes back, is not left ahead of the real time.
+    let first = clock.now()
+        - SESSION_INTERVAL * i32::try_from(opts.sessions.saturating_sub(1)).unwrap_or(i32::MAX)
+        - Duration::hours(2);
+    clock.set(first);
     kiosk.let_time_go_back();
+    let mut next_start = first;
     let progress = |k: &Kiosk, finished: u64, report: &mut dyn FnMut(SimStep)| {
         if let Some((run, phase, attendees)) = k.run_position() {
             report(SimStep::Progress {
@@ -107,7 +116,8 @@ pub fn simulate(
     while done < u64::from(opts.sessions) {
         if kiosk.run_view().is_none() {
             let id = &sessions[(finished as usize) % sessions.len()];
-            clock.advance(Duration::hours(20));
+            clock.set(next_start.max(clock.now()));
+            next_start = clock.now() + SESSION_INTERVAL;
             kiosk.start_session(id)?;
             progress(kiosk, finished, report);
         }
