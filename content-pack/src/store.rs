@@ -306,9 +306,10 @@ impl ContentStore {
         })
     }
 
-    /// The newest creation time of any pack ever installed here.
-    pub fn newest_created(&self) -> Result<Option<DateTime<Utc>>, PackError> {
-        Ok(self.newest()?.map(|n| n.created))
+    /// The newest version and the newest creation time of any pack ever
+    /// installed here (what [`check_offer`] compares an offer with).
+    pub fn high_water(&self) -> Result<Option<(u64, DateTime<Utc>)>, PackError> {
+        Ok(self.newest()?.map(|n| (n.version, n.created)))
     }
 
     fn raise_highwater(&self, manifest: &Manifest) -> Result<(), PackError> {
@@ -344,11 +345,7 @@ impl ContentStore {
         manifest: &Manifest,
         now: DateTime<Utc>,
     ) -> Result<(), PackError> {
-        check_offer(
-            manifest,
-            now,
-            self.newest()?.map(|n| (n.version, n.created)),
-        )
+        check_offer(manifest, now, self.high_water()?)
     }
 
     /// Installs a verified pack, making it `current`. On any error before

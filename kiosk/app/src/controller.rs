@@ -2,7 +2,8 @@
 //! facade (behind a mutex, so import and export can run on a worker thread),
 //! the weak window handle, and the little state that belongs to the screen
 //! only: which screen to come back to after an idle lock, which tool is open,
-//! and whether a USB stick was in at the last look.
+//! whether a USB stick was in at the last look and what a worker thread
+//! found on it.
 //!
 //! It decides nothing about the kiosk's behaviour: sign-in, lockout, the
 //! session runner, attendance, idle time, import and export are all
@@ -14,13 +15,28 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use kiosk_core::Kiosk;
+use kiosk_core::{Kiosk, PackOffer, StickScan};
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use crate::ui::{AppAdapter, AppWindow, Screen};
 
 /// How often the clocks on screen and the idle check are refreshed.
 pub const TICK: Duration = Duration::from_secs(1);
+
+/// The packs on the stick, checked by a worker thread (opening every pack on
+/// a stick must never hold up the screen).
+#[derive(Default)]
+struct StickCheck {
+    /// Bumped whenever what was checked is no longer the stick's state (a
+    /// stick in or out): a worker's late result for an older one is dropped.
+    generation: u64,
+    /// The result, and the programme version installed when it was made (a
+    /// new programme changes which packs can be installed).
+    offers: Option<(Option<u64>, Vec<PackOffer>)>,
+    running: bool,
+    /// A result came that home has not shown yet.
+    arrived: bool,
+}
 
 /// Shared by every adapter's callbacks (see the module docs).
 pub struct Controller {
@@ -32,6 +48,7 @@ pub struct Controller {
     open_tool: RefCell<Option<String>>,
     /// Whether a USB stick was in when home was last filled.
     stick_seen: Cell<Option<bool>>,
+    stick_check: Arc<Mutex<StickCheck>>,
     /// The phase picture last decoded, with its SVG bytes (the run screen
     /// is refilled every second; each picture is decoded once).
     picture: RefCell<Option<(Vec<u8>, slint::Image)>>,
@@ -51,6 +68,7 @@ impl Controller {
             resume: Cell::new(None),
             open_tool: RefCell::new(None),
             stick_seen: Cell::new(None),
+            stick_check: Arc::default(),
             picture: RefCell::new(None),
             busy: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             demo_pin,
@@ -146,9 +164,64 @@ impl Controller {
         Some(image)
     }
 
-    /// Remembers whether a stick was in; `true` if that changed.
+    /// Remembers whether a stick was in; `true` if that changed (what was
+    /// found on the stick is then forgotten).
     pub fn stick_changed(&self, present: bool) -> bool {
-        self.stick_seen.replace(Some(present)) != Some(present)
+        let changed = self.stick_seen.replace(Some(present)) != Some(present);
+        if changed {
+            let mut check = self.stick_check();
+            check.generation += 1;
+            check.offers = None;
+            check.running = false;
+        }
+        changed
+    }
+
+    fn stick_check(&self) -> MutexGuard<'_, StickCheck> {
+        self.stick_check.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What the last check found on the stick now in, if it was made with
+    /// programme `version` installed.
+    pub fn stick_offers(&self, version: Option<u64>) -> Option<Vec<PackOffer>> {
+        match &self.stick_check().offers {
+            Some((checked_with, offers)) if *checked_with == version => Some(offers.clone()),
+            _ => None,
+        }
+    }
+
+    /// Checks the stick's packs on a worker thread, unless a check runs.
+    /// `version` is the programme installed now; see [`Self::stick_offers`].
+    pub fn check_stick(&self, scan: StickScan, version: Option<u64>) {
+        let generation = {
+            let mut check = self.stick_check();
+            if check.running {
+                return;
+            }
+            check.running = true;
+            check.generation
+        };
+        let shared = self.stick_check.clone();
+        std::thread::spawn(move || {
+            // A stick pulled out mid-check has nothing to offer.
+            let offers = scan.offers().unwrap_or_default();
+            let mut check = shared.lock().unwrap_or_else(|e| e.into_inner());
+            if check.generation == generation {
+                check.offers = Some((version, offers));
+                check.running = false;
+                check.arrived = true;
+            }
+        });
+    }
+
+    /// Whether a check of the stick is running.
+    pub fn is_checking_stick(&self) -> bool {
+        self.stick_check().running
+    }
+
+    /// `true` once after a check of the stick has finished.
+    pub fn take_stick_arrival(&self) -> bool {
+        std::mem::take(&mut self.stick_check().arrived)
     }
 
     /// Any touch or key press: kiosk-core restarts its idle time.

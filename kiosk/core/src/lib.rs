@@ -115,4 +115,4 @@ pub use kiosk::{
 pub use provision::{InitOptions, KioskIdentity, Overwrite, PinChange};
 pub use pseudonym::{Pseudonym, Pseudonymiser};
 pub use runner::GROUP_LIMIT;
-pub use usb::{ImportOutcome, OfferStatus, PackOffer};
+pub use usb::{ImportOutcome, OfferStatus, PackOffer, StickScan, MAX_OFFERS};

@@ -5,7 +5,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use content_pack::{ContentStore, InstallObserver, Limits, TrustedKeys, UnverifiedPack};
+use content_pack::untrusted::{shown, shown_str};
+use content_pack::{
+    check_offer, ContentStore, InstallObserver, Limits, TrustedKeys, UnverifiedPack,
+};
 
 use crate::error::KioskError;
 
@@ -51,46 +54,66 @@ impl fmt::Display for ImportOutcome {
     }
 }
 
-/// Lists `*.iopack` files in `usb_dir`, checking each one's signature,
-/// version and expiry (the files themselves are checked on import).
-pub fn offers(
-    usb_dir: &Path,
-    keys: &TrustedKeys,
-    store: &ContentStore,
-    now: DateTime<Utc>,
-) -> Result<Vec<PackOffer>, KioskError> {
-    let entries = std::fs::read_dir(usb_dir).map_err(|_| KioskError::NoUsb(usb_dir.to_owned()))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "iopack") && p.is_file())
-        .collect();
-    paths.sort();
-    Ok(paths
-        .into_iter()
-        .map(|path| {
-            let status = match UnverifiedPack::open(&path, &Limits::default())
-                .and_then(|p| p.verify(keys))
-                .and_then(|p| store.check_acceptable(p.manifest(), now).map(|()| p))
-            {
-                Ok(p) => OfferStatus::Ready {
-                    version: p.manifest().version,
+/// Most packs on one stick that are looked at (in name order): each is
+/// opened and its signature checked, so a stick of thousands of files must
+/// not keep the kiosk busy.
+pub const MAX_OFFERS: usize = 20;
+
+/// What checking the packs on a stick needs, taken from the kiosk
+/// ([`crate::Kiosk::stick_scan`]) so that the slow part, opening each pack,
+/// can run on another thread while the screen stays responsive.
+#[derive(Clone)]
+pub struct StickScan {
+    pub(crate) usb_dir: PathBuf,
+    pub(crate) keys: TrustedKeys,
+    /// The newest version and creation time installed.
+    pub(crate) installed: Option<(u64, DateTime<Utc>)>,
+    pub(crate) now: DateTime<Utc>,
+}
+
+impl StickScan {
+    /// Lists the `*.iopack` files on the stick (plain files only, at most
+    /// [`MAX_OFFERS`]), checking each one's signature, version and dates as
+    /// an import would (its files are checked on import).
+    pub fn offers(&self) -> Result<Vec<PackOffer>, KioskError> {
+        let entries = std::fs::read_dir(&self.usb_dir)
+            .map_err(|_| KioskError::NoUsb(self.usb_dir.to_owned()))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "iopack"))
+            .collect();
+        paths.sort();
+        paths.truncate(MAX_OFFERS);
+        Ok(paths.into_iter().map(|path| self.offer(path)).collect())
+    }
+
+    fn offer(&self, path: PathBuf) -> PackOffer {
+        let status = match UnverifiedPack::open(&path, &Limits::default())
+            .and_then(|p| p.verify(&self.keys))
+            .and_then(|p| check_offer(p.manifest(), self.now, self.installed).map(|()| p))
+        {
+            Ok(p) => {
+                let m = p.manifest();
+                OfferStatus::Ready {
+                    version: m.version,
                     signer: p.signer().to_string(),
-                    approved_by: p.manifest().approval.approved_by.clone(),
-                    reference: p.manifest().approval.reference.clone(),
-                },
-                Err(e) => OfferStatus::Refused(e.to_string()),
-            };
-            PackOffer {
-                file_name: path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                path,
-                status,
+                    approved_by: shown_str(&m.approval.approved_by),
+                    reference: shown_str(&m.approval.reference),
+                }
             }
-        })
-        .collect())
+            Err(e) => OfferStatus::Refused(e.to_string()),
+        };
+        PackOffer {
+            file_name: path
+                .file_name()
+                .map(|n| shown(n.as_encoded_bytes()))
+                .unwrap_or_default(),
+            path,
+            status,
+        }
+    }
 }
 
 /// Whether `dir` is a mount point: a folder on another device than its

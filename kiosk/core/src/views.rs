@@ -12,7 +12,7 @@ use content_pack::{Point, WorksheetKind};
 use crate::error::KioskError;
 use crate::export::{ExportOutcome, StickExport};
 use crate::kiosk::{AuthState, IdleState, Kiosk, RunSummary};
-use crate::usb::{ImportOutcome, OfferStatus};
+use crate::usb::{ImportOutcome, OfferStatus, PackOffer};
 
 /// `m:ss` for a number of seconds.
 pub fn clock(secs: u64) -> String {
@@ -82,15 +82,21 @@ pub struct HomeScreen {
     pub export_button: String,
 }
 
-/// The home screen now. Reading the stick checks each pack's signature, so
-/// call this off the UI thread when a stick may hold large files.
-pub fn home(k: &Kiosk) -> Result<HomeScreen, KioskError> {
+/// The home screen now, with `offers`, what [`crate::StickScan::offers`]
+/// found on the stick (`None`: not checked yet, which the screen says).
+/// Checking opens every pack on the stick, so the UI does it off its thread.
+pub fn home(k: &Kiosk, offers: Option<&[PackOffer]>) -> Result<HomeScreen, KioskError> {
     let facilitator = match k.auth_state() {
         AuthState::SignedIn { facilitator_id } => facilitator_id.clone(),
         _ => return Err(KioskError::NotSignedIn),
     };
     let stick_in = k.stick_present();
-    let offers = if stick_in { k.usb_offers()? } else { vec![] };
+    let checked = offers.is_some() || !stick_in;
+    let offers = if stick_in {
+        offers.unwrap_or_default()
+    } else {
+        &[]
+    };
     let ready = offers.iter().find_map(|o| match &o.status {
         OfferStatus::Ready {
             version,
@@ -105,6 +111,8 @@ pub fn home(k: &Kiosk) -> Result<HomeScreen, KioskError> {
     });
     let stick_note = if !stick_in {
         "No USB stick found.".to_owned()
+    } else if !checked {
+        "Checking the USB stick…".to_owned()
     } else if ready.is_some() {
         String::new()
     } else if let Some((name, why)) = offers.iter().find_map(|o| match &o.status {

@@ -56,9 +56,15 @@ pub fn apply_text_size(window: &AppWindow, display: Display) {
 pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskError> {
     let (view, display) = {
         let kiosk = controller.kiosk();
-        (views::home(&kiosk)?, kiosk.display())
+        controller.stick_changed(kiosk.stick_present());
+        let version = kiosk.programme_version();
+        let offers = controller.stick_offers(version);
+        let view = views::home(&kiosk, offers.as_deref())?;
+        if view.stick_in && offers.is_none() {
+            controller.check_stick(kiosk.stick_scan()?, version);
+        }
+        (view, kiosk.display())
     };
-    controller.stick_changed(view.stick_in);
     apply_text_size(window, display);
     let adapter = window.global::<HomeAdapter>();
     adapter.set_facilitator(view.facilitator.into());

@@ -83,7 +83,8 @@ impl Navigate for Rc<Controller> {
 
     /// One tick (also called by tests after moving the clock): kiosk-core's
     /// idle check (its warning over any screen, then the lock), the run
-    /// screen's clocks and the notes' glance, and home noticing a stick.
+    /// screen's clocks and the notes' glance, and home noticing a stick and
+    /// showing what the worker found on it.
     fn on_tick(&self) {
         let (idle, stick) = {
             let Some(mut kiosk) = self.try_kiosk() else {
@@ -109,7 +110,9 @@ impl Navigate for Rc<Controller> {
                     self.fail(e);
                 }
             }
-            Screen::Home if self.stick_changed(stick) => self.show(Screen::Home),
+            Screen::Home if self.stick_changed(stick) | self.take_stick_arrival() => {
+                self.show(Screen::Home)
+            }
             Screen::SignIn => super::sign_in::refresh_lockout(&window, self),
             _ => {}
         }

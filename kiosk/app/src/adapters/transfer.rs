@@ -5,7 +5,7 @@
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
-use kiosk_core::{views, ExportScope, Kiosk, KioskError};
+use kiosk_core::{views, ExportScope, Kiosk, KioskError, OfferStatus};
 use slint::ComponentHandle;
 
 use super::with;
@@ -27,11 +27,16 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
 /// Imports the content pack offered on the USB stick (only one that can be
 /// installed is ever offered).
 pub fn start_import(controller: &Rc<Controller>) {
-    let pack = controller.kiosk().installable_offer();
-    let pack = match pack {
-        Ok(Some(offer)) => offer.path,
-        Ok(None) => return controller.show(Screen::Home),
-        Err(e) => return controller.fail(e),
+    // The pack home offered, from the worker's check (the import checks it
+    // all again).
+    let version = controller.kiosk().programme_version();
+    let ready = controller.stick_offers(version).and_then(|offers| {
+        offers
+            .into_iter()
+            .find(|o| matches!(o.status, OfferStatus::Ready { .. }))
+    });
+    let Some(pack) = ready.map(|offer| offer.path) else {
+        return controller.show(Screen::Home);
     };
     run_in_background(
         controller,

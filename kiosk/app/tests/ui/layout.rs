@@ -720,6 +720,9 @@ fn every_screen_fits_at_every_size_and_text_size() {
     check_everywhere(&window, "sign-in after a wrong PIN", p);
     sign_in(&window, PIN);
     assert_eq!(screen(&window), Screen::Home);
+    check_everywhere(&window, "home, checking the stick", p);
+    stick_checked(&controller);
+    assert!(shows(&window, "Import content update"));
     check_everywhere(&window, "home", p);
 
     start_session(&window);

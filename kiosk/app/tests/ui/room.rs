@@ -368,6 +368,10 @@ fn home_notices_a_stick_and_offers_only_what_can_be_installed_even_during_a_sess
     let usb = fixture.dir.path().join("usb");
     let (window, controller) = window(fixture.open());
     sign_in(&window, PIN);
+    // The stick's packs are checked by a worker; home says so meanwhile.
+    assert!(shows(&window, "Checking the USB stick…"));
+    assert!(!shows(&window, "Import content update"));
+    stick_checked(&controller);
     assert!(shows(&window, "Import content update"));
 
     // The stick comes out while home shows.
@@ -382,6 +386,7 @@ fn home_notices_a_stick_and_offers_only_what_can_be_installed_even_during_a_sess
     );
     std::fs::rename(&away, &usb).unwrap();
     tick();
+    stick_checked(&controller);
     assert!(shows(&window, "Import content update"));
 
     // Start a session, then install the update from the stick during it:
@@ -398,6 +403,8 @@ fn home_notices_a_stick_and_offers_only_what_can_be_installed_even_during_a_sess
         .path;
     controller.kiosk().import(&pack, &mut |_, _| {}).unwrap();
     controller.show(Screen::Home);
+    assert!(!shows(&window, "Import content update"));
+    stick_checked(&controller);
     // The pack on the stick is installed now: nothing is offered, and the
     // home screen says why.
     assert!(!shows(&window, "Import content update"));

@@ -62,6 +62,7 @@ fn every_screen_renders_at_three_sizes() {
     press(&window, "Clear all");
 
     sign_in(&window, PIN);
+    stick_checked(&controller);
     snap(&window, "02-home");
 
     press(&window, "Start a session");

@@ -37,6 +37,7 @@ fn imports_the_update_on_the_stick_then_exports_attendance() {
     let fixture = Fixture::new();
     let (window, controller) = window(fixture.open());
     sign_in(&window, PIN);
+    stick_checked(&controller);
     assert!(shows(&window, "Import content update"));
 
     press(&window, "Import content update");
@@ -53,6 +54,7 @@ fn imports_the_update_on_the_stick_then_exports_attendance() {
     assert_eq!(controller.kiosk().programme_version(), Some(2));
     press(&window, "Back to home");
     assert_eq!(screen(&window), Screen::Home);
+    stick_checked(&controller);
     // The pack on the stick is installed now: nothing is offered.
     assert!(!shows(&window, "Import content update"));
 

@@ -173,6 +173,20 @@ pub fn tap_keys(window: &AppWindow, prefix: &str, text: &str) {
 }
 
 /// Signs in with the PIN pad.
+/// Waits for the worker checking the stick's packs, then ticks, so home
+/// shows what it found (as the kiosk's own timer would within a second).
+pub fn stick_checked(controller: &Rc<Controller>) {
+    let started = std::time::Instant::now();
+    while controller.is_checking_stick() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the stick check never ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    controller.on_tick();
+}
+
 pub fn sign_in(window: &AppWindow, pin: &str) {
     tap_keys(window, "Digit", pin);
     press(window, "Sign in");

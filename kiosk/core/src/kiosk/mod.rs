@@ -99,7 +99,8 @@ impl Kiosk {
         let content = ContentStore::open(&dir.content())?;
         let run = db.load_open()?;
         let clock_now = clock.now().trunc_subsecs(3);
-        let latest = [db.latest_time()?, content.newest_created()?]
+        let installed = content.high_water()?.map(|(_, created)| created);
+        let latest = [db.latest_time()?, installed]
             .into_iter()
             .flatten()
             .max()

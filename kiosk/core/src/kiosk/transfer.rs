@@ -7,7 +7,7 @@ use super::Kiosk;
 use crate::db::AuditEvent;
 use crate::error::KioskError;
 use crate::export::{self, ExportBacklog, ExportOutcome, ExportScope, StickExport};
-use crate::usb::{self, ImportOutcome, PackOffer};
+use crate::usb::{self, ImportOutcome, PackOffer, StickScan};
 
 impl Kiosk {
     /// Whether a USB stick is in. Under the systemd unit (a hand-shake is in
@@ -63,15 +63,21 @@ impl Kiosk {
         }
     }
 
+    /// What checking the stick's packs needs, to run
+    /// [`StickScan::offers`] off the UI thread.
+    pub fn stick_scan(&self) -> Result<StickScan, KioskError> {
+        Ok(StickScan {
+            usb_dir: self.usb_dir.clone(),
+            keys: self.config.trusted()?,
+            installed: self.content.high_water()?,
+            now: self.now(),
+        })
+    }
+
     /// Content packs (`*.iopack`) in the USB folder, each checked against the
     /// trusted keys: its version and signer, or why it would be refused.
     pub fn usb_offers(&self) -> Result<Vec<PackOffer>, KioskError> {
-        usb::offers(
-            &self.usb_dir,
-            &self.config.trusted()?,
-            &self.content,
-            self.now(),
-        )
+        self.stick_scan()?.offers()
     }
 
     /// The first pack on the stick that can be installed, if any.

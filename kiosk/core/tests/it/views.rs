@@ -87,12 +87,20 @@ fn the_first_sessions_welcome_carries_its_picture_into_the_run() {
 fn home_offers_only_a_pack_that_can_be_installed_and_says_why_not() {
     let tk = provisioned();
     let k = tk.signed_in();
-    let home = views::home(&k).unwrap();
+    // Home is filled at once; the stick's packs are checked apart (off the
+    // UI thread), and until then the screen says so.
+    let home = views::home(&k, None).unwrap();
+    assert_eq!(home.stick_note, "Checking the USB stick…");
+    let scanned = |k: &kiosk_core::Kiosk| {
+        let offers = k.stick_scan().unwrap().offers().unwrap();
+        views::home(k, Some(&offers)).unwrap()
+    };
+    let home = scanned(&k);
     assert!(home.stick_in && home.import_offer.is_none());
     assert_eq!(home.stick_note, "No content update on the USB stick.");
     assert!(!home.can_export, "nothing waiting");
     let v1 = tk.pack(1);
-    let home = views::home(&k).unwrap();
+    let home = scanned(&k);
     assert!(home.import_offer.is_none());
     assert!(
         home.stick_note
@@ -101,14 +109,14 @@ fn home_offers_only_a_pack_that_can_be_installed_and_says_why_not() {
         home.stick_note
     );
     tk.pack(2);
-    let home = views::home(&k).unwrap();
+    let home = scanned(&k);
     assert!(home
         .import_offer
         .unwrap()
         .starts_with("Programme version 2 is on the stick"));
     std::fs::remove_file(v1).unwrap();
     std::fs::remove_dir_all(&tk.usb).unwrap();
-    let home = views::home(&k).unwrap();
+    let home = views::home(&k, None).unwrap();
     assert!(!home.stick_in && home.import_offer.is_none());
     assert_eq!(home.stick_note, "No USB stick found.");
     assert_eq!(home.export_button, "Insert a USB stick to export");
@@ -145,4 +153,23 @@ fn the_attendance_view_keeps_numbers_and_says_when_the_group_is_full() {
         "The group is full (12). Take someone off the list to add another."
     );
     assert_eq!(a.rows.last().unwrap().number, 13);
+}
+
+#[test]
+fn a_stick_of_many_packs_and_hostile_names_is_checked_within_bounds() {
+    let tk = provisioned();
+    let k = tk.signed_in();
+    let pack = tk.pack(2);
+    for n in 0..kiosk_core::MAX_OFFERS + 5 {
+        std::fs::copy(&pack, tk.usb.join(format!("copy-{n:03}.iopack"))).unwrap();
+    }
+    // A name that would clear a terminal, and a link (FAT sticks have none;
+    // a folder standing in for a stick may).
+    let evil = tk.usb.join("a\x1b[2J.iopack");
+    std::fs::copy(&pack, &evil).unwrap();
+    std::os::unix::fs::symlink("/etc/shadow", tk.usb.join("a-link.iopack")).unwrap();
+    let offers = k.stick_scan().unwrap().offers().unwrap();
+    assert_eq!(offers.len(), kiosk_core::MAX_OFFERS);
+    assert_eq!(offers[0].file_name, "a\\u{1b}[2J.iopack");
+    assert!(offers.iter().all(|o| !o.file_name.contains("a-link")));
 }
