@@ -12,6 +12,8 @@ use content_pack::{
 };
 use serde::Serialize;
 
+use content_pack::untrusted;
+
 use crate::progress;
 
 #[derive(Args)]
@@ -224,21 +226,25 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
         };
         return crate::emit(&serde_json::to_string_pretty(&out)?);
     }
+    // Without --trusted-key nothing here is vouched for: every text is
+    // escaped, so a hostile pack cannot drive the terminal.
+    let t = |text: &str| untrusted::escape(text, 500);
     let mut out = String::new();
     match signer {
         Some(k) => writeln!(out, "signature: OK, trusted key {k}")?,
         None => writeln!(
             out,
             "signature: NOT VERIFIED (signed by key {}; give --trusted-key to check it)",
-            manifest.signer_key_id
+            t(&manifest.signer_key_id)
         )?,
     }
     writeln!(
         out,
         "pack:      {} version {}",
-        manifest.pack_id, manifest.version
+        t(&manifest.pack_id),
+        manifest.version
     )?;
-    writeln!(out, "for:       {}", manifest.compatible)?;
+    writeln!(out, "for:       {}", t(&manifest.compatible))?;
     writeln!(out, "created:   {}", manifest.created.to_rfc3339())?;
     if let Some(e) = manifest.expires {
         writeln!(out, "expires:   {}", e.to_rfc3339())?;
@@ -246,7 +252,8 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
     writeln!(
         out,
         "approved:  {} ({})",
-        manifest.approval.approved_by, manifest.approval.reference
+        t(&manifest.approval.approved_by),
+        t(&manifest.approval.reference)
     )?;
     writeln!(
         out,
@@ -257,7 +264,7 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
     writeln!(
         out,
         "\n{}: {} sessions",
-        programme.title,
+        t(&programme.title),
         programme.sessions.len()
     )?;
     for s in &programme.sessions {
@@ -266,15 +273,15 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
             out,
             "  {:>2}. {} — point {}, {} min, tools: {}",
             s.number,
-            s.title,
+            t(&s.title),
             points.join("+"),
             s.minutes,
-            s.tool_ids().join(", ")
+            t(&s.tool_ids().join(", "))
         )?;
     }
     writeln!(out, "\n{} tools", programme.tools.len())?;
-    for t in &programme.tools {
-        writeln!(out, "  {:<24} {}", t.id, t.summary)?;
+    for tool in &programme.tools {
+        writeln!(out, "  {:<24} {}", t(&tool.id), t(&tool.summary))?;
     }
     crate::emit(&out)
 }

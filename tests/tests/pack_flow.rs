@@ -322,3 +322,36 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `pack inspect` without a trusted key shows what a pack claims; a pack
+/// whose texts hold terminal escapes cannot drive the terminal.
+#[test]
+fn inspecting_an_unverified_pack_escapes_its_texts() {
+    use content_pack::*;
+    let dir = tempfile::tempdir().unwrap();
+    let keys = generate_keys(KeyProtection::Unencrypted).unwrap();
+    let key = SigningKey::from_text(&keys.secret_key, None).unwrap();
+    let mut source = load_source(&sample_dir()).unwrap();
+    source.programme.title = "Sample\u{1b}]0;owned\u{7}\u{1b}[2J".into();
+    source.approval = Approval {
+        approved_by: "Lead\u{1b}[31m".into(),
+        reference: "CR\r\n-1".into(),
+    };
+    let pack = dir.path().join("escapes.iopack");
+    let options = BuildOptions {
+        version: 1,
+        created: chrono::Utc::now(),
+        expires: None,
+    };
+    build_pack_from_source(&source, &options, &key, &pack, &mut |_, _| {}).unwrap();
+    let out = ok("insideout-provision", &["pack", "inspect", p(&pack)]);
+    assert!(out.contains("NOT VERIFIED"), "{out}");
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\r'),
+        "{out:?}"
+    );
+    assert!(
+        out.contains("approved:  Lead\\u{1b}[31m (CR\\u{d}\\u{a}-1)"),
+        "{out}"
+    );
+}
