@@ -360,7 +360,7 @@ fn write_files(
             .map_err(csv_io)?;
             summary.attendances += 1;
             done += 1;
-            if done.is_multiple_of(4096) {
+            if done.is_multiple_of(256) {
                 progress(done, total);
             }
         }

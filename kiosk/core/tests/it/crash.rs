@@ -1,7 +1,12 @@
-//! Power cuts, simulated by killing a child process (this test binary,
-//! re-run as a child) at random moments: during sessions and during export.
-//! Nothing committed is lost, the session resumes at the right phase, and an
-//! interrupted export leaves the watermark where it was.
+//! Power cuts, simulated by ending a child process (this test binary, re-run
+//! as a child) abruptly at chosen points: after any step of a session has
+//! been committed (just before or just after reporting it), and at any point
+//! of an export's writing; plus kills at random moments in an export's last
+//! steps. Nothing committed is lost, the session resumes at the right phase,
+//! and an interrupted export leaves the watermark where it was. The crash
+//! points are counted, not timed, so every case is covered on any machine;
+//! `tests/scripts/kill-trials.py` kills the real binary with SIGKILL at
+//! random moments, thousands of times.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -18,6 +23,9 @@ use crate::export::{bundles, kiosk_keys, run_sessions};
 use crate::util::{provisioned, t0, TestKiosk};
 
 const ROLE: &str = "KIOSK_CORE_TEST_CHILD";
+/// `N` or `N+`: the child ends abruptly at its N-th report (`+`: after
+/// printing it; otherwise after committing the step but before printing).
+const DIE_AT: &str = "KIOSK_CORE_TEST_DIE_AT";
 const DIR: &str = "KIOSK_CORE_TEST_DIR";
 const TO: &str = "KIOSK_CORE_TEST_TO";
 const SESSIONS: u32 = 5;
@@ -39,14 +47,19 @@ fn child_entry() {
                 group_size: GROUP,
                 seed: 7,
             };
-            simulate(&mut k, &clock, opts, &mut |s| match s {
-                SimStep::Progress {
-                    run,
-                    phase,
-                    attendees,
-                    finished,
-                } => println!("step {run} {phase} {attendees} {finished}"),
-                SimStep::Finished { finished } => println!("finished {finished}"),
+            let mut die = DieAt::from_env();
+            simulate(&mut k, &clock, opts, &mut |s| {
+                die.before_report();
+                match s {
+                    SimStep::Progress {
+                        run,
+                        phase,
+                        attendees,
+                        finished,
+                    } => println!("step {run} {phase} {attendees} {finished}"),
+                    SimStep::Finished { finished } => println!("finished {finished}"),
+                }
+                die.after_report();
             })
             .unwrap();
             println!("done");
@@ -54,12 +67,47 @@ fn child_entry() {
         "export" => {
             let mut k = Kiosk::open(&dir, Arc::new(SystemClock)).unwrap();
             let to = PathBuf::from(std::env::var(TO).unwrap());
-            match k.export(&to, ExportScope::New, &mut |_, _| {}) {
+            let mut die = DieAt::from_env();
+            match k.export(&to, ExportScope::New, &mut |_, _| die.before_report()) {
                 Ok(o) => println!("exported: {o}"),
                 Err(e) => println!("error: {e}"),
             }
         }
         other => panic!("unknown child role {other}"),
+    }
+}
+
+/// Where a child ends abruptly (see [`DIE_AT`]): `abort` ends the process
+/// at once, as a power cut does, with no destructor or buffer flushed.
+struct DieAt {
+    at: Option<u64>,
+    after_printing: bool,
+    reports: u64,
+}
+
+impl DieAt {
+    fn from_env() -> DieAt {
+        let text = std::env::var(DIE_AT).unwrap_or_default();
+        DieAt {
+            at: text.trim_end_matches('+').parse().ok(),
+            after_printing: text.ends_with('+'),
+            reports: 0,
+        }
+    }
+
+    fn before_report(&mut self) {
+        self.reports += 1;
+        if self.at == Some(self.reports) && !self.after_printing {
+            std::process::abort();
+        }
+    }
+
+    fn after_report(&mut self) {
+        if self.at == Some(self.reports) && self.after_printing {
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            std::process::abort();
+        }
     }
 }
 
@@ -123,6 +171,12 @@ fn copy_dir(from: &Path, to: &Path) {
         .unwrap()
         .success();
     assert!(ok);
+}
+
+/// Runs `cmd` to its end (or its crash point), returns its stdout.
+fn run_to_end(mut cmd: Command) -> String {
+    let out = cmd.output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Spawns `cmd`, kills it after `after`, returns its stdout.
@@ -190,18 +244,34 @@ fn last_line(out: &str) -> Last {
 #[test]
 fn killing_the_kiosk_during_sessions_loses_nothing_committed_and_resumes_at_the_right_phase() {
     let template = provisioned();
-    let full = time_child(|i| {
-        let d = template.tmp.path().join(format!("timing-{i}"));
+    // The reports of a whole run: every one is a crash point.
+    let whole = {
+        let d = template.tmp.path().join("whole");
         copy_dir(&template.dir, &d);
-        child("simulate", &d)
-    });
-    let mut rng = rand::rngs::StdRng::seed_from_u64(20261122);
+        let out = run_to_end(child("simulate", &d));
+        assert!(out.contains("done"), "{out}");
+        out.lines()
+            .filter(|l| l.starts_with("step") || l.starts_with("finished"))
+            .count() as u64
+    };
+    let trials = 120;
     let (mut before_any, mut mid, mut after_all) = (0, 0, 0);
-    for trial in 0..120 {
+    for trial in 0..trials {
         let dir = template.tmp.path().join(format!("trial-{trial}"));
         copy_dir(&template.dir, &dir);
-        let delay = full.mul_f64(rng.gen_range(0.0..1.0));
-        let out = run_and_kill(child("simulate", &dir), delay);
+        // Crash points spread over the whole run, each just before and just
+        // after its report; the last trial runs to the end.
+        let at = 1 + trial / 2 * whole / (trials / 2);
+        let die = if trial % 2 == 0 {
+            format!("{at}")
+        } else {
+            format!("{at}+")
+        };
+        let mut command = child("simulate", &dir);
+        if trial + 1 < trials {
+            command.env(DIE_AT, die);
+        }
+        let out = run_to_end(command);
         let clock = Arc::new(FakeClock::new(t0() + chrono::Duration::days(30)));
         let mut k = Kiosk::open(&dir, clock.clone()).unwrap();
         let finished = k.finished_sessions().unwrap();
@@ -274,11 +344,9 @@ fn killing_the_kiosk_during_sessions_loses_nothing_committed_and_resumes_at_the_
         std::fs::remove_dir_all(&dir).unwrap();
     }
     eprintln!(
-        "session kills: {before_any} before any step, {mid} mid-way, {after_all} after the end"
+        "session crashes: {before_any} before any report, {mid} mid-way, {after_all} after the end ({whole} reports in a whole run)"
     );
-    // Timing on a loaded machine shifts kills earlier; 20 still shows the
-    // kills land inside sessions, not only before or after them.
-    assert!(mid >= 20, "too few kills landed mid-way ({mid})");
+    assert_eq!((before_any, mid, after_all), (1, trials - 2, 1));
 }
 
 #[test]
@@ -294,6 +362,17 @@ fn killing_the_kiosk_during_export_leaves_the_watermark_or_a_complete_bundle() {
         c.env(TO, to);
         c
     };
+    let calls = {
+        let d = template.tmp.path().join("whole");
+        let u = template.tmp.path().join("whole-usb");
+        copy_dir(&template.dir, &d);
+        std::fs::create_dir(&u).unwrap();
+        let mut k = Kiosk::open(&d, Arc::new(SystemClock)).unwrap();
+        let mut calls = 0u64;
+        k.export(&u, ExportScope::New, &mut |_, _| calls += 1)
+            .unwrap();
+        calls
+    };
     let full = time_child(|i| {
         let timing = template.tmp.path().join(format!("timing-{i}"));
         let timing_usb = template.tmp.path().join(format!("timing-usb-{i}"));
@@ -303,20 +382,24 @@ fn killing_the_kiosk_during_export_leaves_the_watermark_or_a_complete_bundle() {
     });
     let mut rng = rand::rngs::StdRng::seed_from_u64(11_22);
     let (mut kept, mut renamed_only, mut completed) = (0, 0, 0);
-    for trial in 0..110 {
+    let (crash_points, timed, whole) = (60, 40, 10);
+    for trial in 0..crash_points + timed + whole {
         let dir = template.tmp.path().join(format!("trial-{trial}"));
         let usb = template.tmp.path().join(format!("usb-{trial}"));
         copy_dir(&template.dir, &dir);
         std::fs::create_dir(&usb).unwrap();
-        // Every tenth trial lets the export finish, so the "after" case is
-        // always covered however loaded the machine is; the rest land at
-        // random points.
-        let delay = if trial % 10 == 9 {
-            full * 20
+        let mut command = export_child(&dir, &usb);
+        if trial < crash_points {
+            // At a progress report spread over the writing.
+            command.env(DIE_AT, (1 + trial * calls / crash_points).to_string());
+            run_to_end(command);
+        } else if trial < crash_points + timed {
+            // At a random moment near the end (the rename and the
+            // watermark): timing decides where these land.
+            run_and_kill(command, full.mul_f64(rng.gen_range(0.7..1.15)));
         } else {
-            full.mul_f64(rng.gen_range(0.0..1.15))
-        };
-        run_and_kill(export_child(&dir, &usb), delay);
+            run_to_end(command);
+        }
         let clock = Arc::new(FakeClock::new(t0() + chrono::Duration::days(400)));
         let mut k = Kiosk::open(&dir, clock).unwrap();
         let backlog = k.export_backlog().unwrap();
@@ -370,7 +453,9 @@ fn killing_the_kiosk_during_export_leaves_the_watermark_or_a_complete_bundle() {
         std::fs::remove_dir_all(&usb).unwrap();
     }
     eprintln!(
-        "full run {full:?}; export kills: {kept} before the rename, {renamed_only} between rename and watermark, {completed} after"
+        "full run {full:?}, {calls} progress reports; export crashes and kills: {kept} before the rename, {renamed_only} between rename and watermark, {completed} after"
     );
-    assert!(kept >= 20 && completed >= 5, "{kept} {completed}");
+    // Every crash point is before the rename; every whole run completes.
+    assert!(kept >= crash_points, "{kept}");
+    assert!(completed >= whole, "{completed}");
 }
