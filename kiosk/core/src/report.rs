@@ -3,9 +3,13 @@
 //! how many reached 10 or more sessions, tools used, and the same per site,
 //! wing and month.
 //!
-//! Sessions are de-duplicated by run id, so overlapping bundles (a
-//! re-export with `--all`, or an export repeated after the stick was pulled)
-//! are counted once. Participants are pseudonyms made with each kiosk's own
+//! Sessions are de-duplicated by kiosk key and run id, so overlapping
+//! bundles (a re-export with `--all`, or an export repeated after the stick
+//! was pulled) are counted once, and one kiosk's bundle can never hide
+//! another's sessions by reusing their run ids. Every row must be from the
+//! site and wing its signed manifest names, and one kiosk key must not
+//! speak for two wings. A report over bundles whose signatures were not
+//! checked says so in every output. Participants are pseudonyms made with each kiosk's own
 //! secret, so they are counted per kiosk: the same person on two wings counts
 //! twice. Every count from 1 to 4 is shown as "<5" so no small group can be
 //! singled out.
@@ -74,6 +78,9 @@ pub struct GroupRow {
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
+    /// Whether every bundle's signature was checked against a kiosk key
+    /// (otherwise only that its files match its own manifest).
+    pub verified: bool,
     /// Bundles read.
     pub bundles: usize,
     /// Sessions seen in more than one bundle (counted once).
@@ -105,9 +112,39 @@ pub enum ReportError {
         /// What is wrong.
         problem: String,
     },
+    /// A row names another site or wing than its bundle's signed manifest.
+    #[error("{file} in the export from {site} {wing} holds a row for {row_site} {row_wing}; the export was changed after it was signed: do not use it")]
+    RowFromElsewhere {
+        /// The file.
+        file: &'static str,
+        /// Site of the bundle.
+        site: String,
+        /// Wing of the bundle.
+        wing: String,
+        /// The row's site.
+        row_site: String,
+        /// The row's wing.
+        row_wing: String,
+    },
+    /// One kiosk key signed exports for two different wings.
+    #[error("kiosk key {key} signed exports for both {first} and {second}; one kiosk key belongs to one wing: find out which export is genuine before reporting")]
+    KeyForTwoWings {
+        /// The kiosk key id.
+        key: String,
+        /// The first site and wing seen with it.
+        first: String,
+        /// The other.
+        second: String,
+    },
     /// The bundle itself was refused.
     #[error(transparent)]
     Bundle(#[from] BundleError),
+}
+
+/// Text from a bundle, for the terminal and for messages (the report may be
+/// over bundles nobody has verified).
+fn shown(text: &str) -> String {
+    content_pack::untrusted::shown_str(text)
 }
 
 fn rows<T: serde::de::DeserializeOwned>(
@@ -116,8 +153,8 @@ fn rows<T: serde::de::DeserializeOwned>(
 ) -> Result<Vec<T>, ReportError> {
     let bad = |problem: String| ReportError::BadCsv {
         file,
-        site: b.manifest().site.clone(),
-        wing: b.manifest().wing.clone(),
+        site: shown(&b.manifest().site),
+        wing: shown(&b.manifest().wing),
         problem,
     };
     let bytes = b.file(file).ok_or_else(|| bad("missing".into()))?;
@@ -144,9 +181,42 @@ impl Acc {
     }
 }
 
+/// Checks that a row is from the bundle's own site and wing.
+fn from_here(
+    b: &VerifiedBundle,
+    file: &'static str,
+    site: &str,
+    wing: &str,
+) -> Result<(), ReportError> {
+    let m = b.manifest();
+    if site == m.site && wing == m.wing {
+        return Ok(());
+    }
+    Err(ReportError::RowFromElsewhere {
+        file,
+        site: shown(&m.site),
+        wing: shown(&m.wing),
+        row_site: shown(site),
+        row_wing: shown(wing),
+    })
+}
+
 /// Builds the report from checked bundles.
 pub fn build_report(bundles: &[VerifiedBundle]) -> Result<Report, ReportError> {
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut wing_of_key: HashMap<&str, (&str, &str)> = HashMap::new();
+    for b in bundles {
+        let m = b.manifest();
+        let here = (m.site.as_str(), m.wing.as_str());
+        let first = *wing_of_key.entry(&m.kiosk_key_id).or_insert(here);
+        if first != here {
+            return Err(ReportError::KeyForTwoWings {
+                key: shown(&m.kiosk_key_id),
+                first: shown(&format!("{} {}", first.0, first.1)),
+                second: shown(&format!("{} {}", here.0, here.1)),
+            });
+        }
+    }
+    let mut seen: HashSet<(String, String)> = HashSet::new();
     let mut duplicate_sessions = 0;
     let mut total = Acc::default();
     let mut groups: BTreeMap<(String, String, String), Acc> = BTreeMap::new();
@@ -157,7 +227,8 @@ pub fn build_report(bundles: &[VerifiedBundle]) -> Result<Report, ReportError> {
         let sessions: Vec<SessionRecord> = rows(b, SESSIONS_FILE)?;
         let mut month_of: HashMap<String, (String, String, String)> = HashMap::new();
         for s in sessions {
-            if !seen.insert(s.run_id.clone()) {
+            from_here(b, SESSIONS_FILE, &s.site, &s.wing)?;
+            if !seen.insert((kiosk.clone(), s.run_id.clone())) {
                 duplicate_sessions += 1;
                 continue;
             }
@@ -175,6 +246,7 @@ pub fn build_report(bundles: &[VerifiedBundle]) -> Result<Report, ReportError> {
         }
         let attendances: Vec<AttendanceRecord> = rows(b, ATTENDANCE_FILE)?;
         for a in attendances {
+            from_here(b, ATTENDANCE_FILE, &a.site, &a.wing)?;
             // Rows of a session already counted from another bundle are skipped.
             let Some(key) = month_of.get(&a.run_id) else {
                 continue;
@@ -195,6 +267,7 @@ pub fn build_report(bundles: &[VerifiedBundle]) -> Result<Report, ReportError> {
         .filter(|runs| runs.len() >= MANY_SESSIONS)
         .count() as u64;
     Ok(Report {
+        verified: bundles.iter().all(|b| b.signer().is_some()),
         bundles: bundles.len(),
         duplicate_sessions,
         totals: total.counts(),
@@ -214,6 +287,12 @@ pub fn build_report(bundles: &[VerifiedBundle]) -> Result<Report, ReportError> {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.verified {
+            writeln!(
+                f,
+                "NOT VERIFIED: the exports' signatures were not checked (give every kiosk's key)"
+            )?;
+        }
         writeln!(f, "Export report ({} bundles)", self.bundles)?;
         if self.duplicate_sessions > 0 {
             writeln!(
@@ -232,7 +311,7 @@ impl fmt::Display for Report {
         writeln!(f, "Reached 10+ sessions: {}", self.reached_10_sessions)?;
         writeln!(f, "Tools used (sessions):")?;
         for (tool, n) in &self.tools_used {
-            writeln!(f, "  {tool:<28} {n}")?;
+            writeln!(f, "  {:<28} {n}", shown(tool))?;
         }
         writeln!(f, "By site, wing and month:")?;
         writeln!(
@@ -244,8 +323,8 @@ impl fmt::Display for Report {
             writeln!(
                 f,
                 "  {:<24} {:<12} {:<8} {:>9} {:>12} {:>13}",
-                r.site,
-                r.wing,
+                shown(&r.site),
+                shown(&r.wing),
                 r.month,
                 r.counts.sessions.to_string(),
                 r.counts.attendances.to_string(),

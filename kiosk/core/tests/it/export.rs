@@ -362,3 +362,76 @@ fn the_report_counts_overlapping_bundles_once_and_hides_counts_below_five() {
         .sum();
     assert_eq!(months, 40);
 }
+
+/// A bundle written and signed by another kiosk (as a forger with that
+/// kiosk's key would) from a genuine bundle's files.
+fn forged(
+    from: &Path,
+    to: &Path,
+    signer: &TestKiosk,
+    site: &str,
+    wing: &str,
+    edit: impl Fn(&str, String) -> String,
+) -> PathBuf {
+    use content_pack::{BundleWriter, SigningKey};
+    let key = SigningKey::from_file(&signer.dir.join("kiosk.key"), None).unwrap();
+    let mut w = BundleWriter::create(to, "insideout-export_forged").unwrap();
+    for name in ["attendance.csv", "sessions.csv", "summary.json"] {
+        let text = edit(name, std::fs::read_to_string(from.join(name)).unwrap());
+        w.add_file(name, |out| out.write_all(text.as_bytes()))
+            .unwrap();
+    }
+    w.finish(&key, site, wing, crate::util::t0(), "new")
+        .unwrap()
+}
+
+#[test]
+fn a_report_binds_rows_and_keys_to_their_wing_and_counts_each_kiosk_apart() {
+    use kiosk_core::report::{build_report, Count, ReportError};
+    let a = provisioned();
+    let mut ka = a.open();
+    run_sessions(&a, &mut ka, 5, 6, 1);
+    let genuine = written(export_to(&mut ka, &a.usb, ExportScope::New).unwrap()).0;
+    let b = provisioned();
+    let mut kb = b.open();
+    run_sessions(&b, &mut kb, 3, 6, 2);
+    let b_genuine = written(export_to(&mut kb, &b.usb, ExportScope::New).unwrap()).0;
+    let trusted = content_pack::TrustedKeys::new(vec![
+        content_pack::TrustedKey::from_file(&a.dir.join("kiosk.pub")).unwrap(),
+        content_pack::TrustedKey::from_file(&b.dir.join("kiosk.pub")).unwrap(),
+    ]);
+    let open = |f: &Path| verify_bundle(f, &trusted).unwrap();
+    let out = a.tmp.path().join("forgeries");
+    std::fs::create_dir(&out).unwrap();
+
+    // B's key, A's run ids, read first: A's sessions are still all counted.
+    let reused = forged(&genuine, &out, &b, "HMP Example", "B", |_, t| t);
+    let report = build_report(&[open(&reused), open(&genuine)]).unwrap();
+    assert!(report.verified);
+    assert_eq!(report.totals.sessions, Count(10));
+
+    // A row naming another wing than its signed manifest.
+    let elsewhere = forged(&genuine, &out, &b, "HMP Example", "B", |name, t| {
+        if name == "sessions.csv" {
+            t.replace(",HMP Example,B,", ",HMP Example,C,")
+        } else {
+            t
+        }
+    });
+    let err = build_report(&[open(&elsewhere)]).unwrap_err();
+    assert!(matches!(err, ReportError::RowFromElsewhere { .. }), "{err}");
+
+    // One key for two wings.
+    let two = forged(&genuine, &out, &b, "HMP Example", "C", |_, t| {
+        t.replace(",B,", ",C,")
+    });
+    let err = build_report(&[open(&b_genuine), open(&two)]).unwrap_err();
+    assert!(matches!(err, ReportError::KeyForTwoWings { .. }), "{err}");
+
+    // Without keys, every output says the report is not verified.
+    let unchecked = content_pack::open_bundle(&genuine, content_pack::BundleTrust::FilesOnly);
+    let report = build_report(&[unchecked.unwrap()]).unwrap();
+    assert!(!report.verified);
+    assert_eq!(serde_json::to_value(&report).unwrap()["verified"], false);
+    assert!(report.to_string().starts_with("NOT VERIFIED"));
+}
