@@ -41,6 +41,13 @@ enum KioskCommand {
     Init(crate::kiosk::InitArgs),
     /// Add a facilitator, or change their PIN (PIN read from stdin).
     AddFacilitator(crate::kiosk::AddFacilitatorArgs),
+    /// List the facilitators (ids and dates, never PINs).
+    Facilitators(crate::kiosk::DataDir),
+    /// Remove a facilitator: their PIN stops working.
+    RemoveFacilitator(crate::kiosk::RemoveFacilitatorArgs),
+    /// List, add or remove trusted content keys (nothing else changes).
+    #[command(subcommand)]
+    Trust(crate::kiosk::TrustCommand),
 }
 
 #[derive(Subcommand)]
@@ -59,6 +66,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pack(PackCommand::Inspect(a)) => crate::pack::inspect(a),
         Command::Kiosk(KioskCommand::Init(a)) => crate::kiosk::init(a),
         Command::Kiosk(KioskCommand::AddFacilitator(a)) => crate::kiosk::add_facilitator(a),
+        Command::Kiosk(KioskCommand::Facilitators(a)) => crate::kiosk::list_facilitators(a),
+        Command::Kiosk(KioskCommand::RemoveFacilitator(a)) => {
+            crate::kiosk::remove_facilitator_cmd(a)
+        }
+        Command::Kiosk(KioskCommand::Trust(c)) => crate::kiosk::trust(c),
         Command::Export(ExportCommand::Verify(a)) => crate::export::verify(a),
         Command::Export(ExportCommand::Report(a)) => crate::export::report(a),
     }

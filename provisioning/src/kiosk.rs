@@ -1,11 +1,16 @@
-//! `kiosk init` and `kiosk add-facilitator`: glue over `kiosk_core::provision`.
+//! `kiosk init`, the facilitator commands and `kiosk trust`: glue over
+//! `kiosk_core::provision`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use kiosk_core::provision::{init_kiosk, set_facilitator_pin};
+use clap::Subcommand;
+use kiosk_core::provision::{
+    facilitators, init_kiosk, remove_facilitator, set_facilitator_pin, trust_key, trusted_key_ids,
+    untrust_key,
+};
 use kiosk_core::{InitOptions, Overwrite, PinChange};
 
 /// `--data-dir DIR`, shared by the kiosk commands.
@@ -108,4 +113,87 @@ pub fn add_facilitator(a: AddFacilitatorArgs) -> anyhow::Result<()> {
         PinChange::Added => format!("Facilitator {} added.", a.id),
         PinChange::Rotated => format!("Facilitator {}'s PIN was changed.", a.id),
     })
+}
+
+#[derive(Args)]
+pub struct RemoveFacilitatorArgs {
+    #[command(flatten)]
+    pub dir: DataDir,
+    /// The facilitator's staff id.
+    #[arg(long)]
+    pub id: String,
+}
+
+/// `kiosk trust …`: which content teams' keys this kiosk accepts packs from.
+#[derive(Subcommand)]
+pub enum TrustCommand {
+    /// List the trusted keys' ids.
+    List(DataDir),
+    /// Trust one more key (nothing else on the kiosk changes).
+    Add {
+        #[command(flatten)]
+        dir: DataDir,
+        /// The key's public key file (.pub).
+        #[arg(long, value_name = "PUB")]
+        key: PathBuf,
+    },
+    /// Stop trusting a key (the last one cannot be removed).
+    Remove {
+        #[command(flatten)]
+        dir: DataDir,
+        /// The key's id, as `kiosk trust list` shows it.
+        #[arg(long, value_name = "ID")]
+        key_id: String,
+    },
+}
+
+pub fn list_facilitators(a: DataDir) -> anyhow::Result<()> {
+    let list = facilitators(&a.data_dir)?;
+    if list.is_empty() {
+        return crate::emit("No facilitators yet: add one with `kiosk add-facilitator`.");
+    }
+    let mut text = format!("{:<32} {:<17} {}", "id", "added", "PIN last set");
+    for f in list {
+        text.push_str(&format!(
+            "\n{:<32} {:<17} {}",
+            f.id,
+            f.added.format("%Y-%m-%d %H:%M"),
+            f.pin_changed.format("%Y-%m-%d %H:%M")
+        ));
+    }
+    crate::emit(&text)
+}
+
+pub fn remove_facilitator_cmd(a: RemoveFacilitatorArgs) -> anyhow::Result<()> {
+    remove_facilitator(&a.dir.data_dir, &a.id, chrono::Utc::now())?;
+    crate::emit(&format!(
+        "Facilitator {} removed: their PIN no longer works.",
+        a.id
+    ))
+}
+
+pub fn trust(command: TrustCommand) -> anyhow::Result<()> {
+    match command {
+        TrustCommand::List(dir) => {
+            let ids: Vec<String> = trusted_key_ids(&dir.data_dir)?
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            crate::emit(&ids.join("\n"))
+        }
+        TrustCommand::Add { dir, key } => {
+            let text = std::fs::read_to_string(&key)
+                .with_context(|| format!("cannot read {}", key.display()))?;
+            let id = trust_key(&dir.data_dir, &text, chrono::Utc::now())?;
+            crate::emit(&format!(
+                "Key {id} is trusted now: packs it signs can be imported (from the next import)."
+            ))
+        }
+        TrustCommand::Remove { dir, key_id } => {
+            untrust_key(&dir.data_dir, &key_id, chrono::Utc::now())?;
+            crate::emit(&format!(
+                "Key {key_id} is no longer trusted: packs it signs are refused. The installed programme stays."
+            ))
+        }
+    }
 }

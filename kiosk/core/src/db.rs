@@ -74,6 +74,12 @@ pub enum AuditEvent<'a> {
     FacilitatorAdded(&'a str),
     /// A facilitator's PIN was replaced.
     PinRotated(&'a str),
+    /// A facilitator was removed.
+    FacilitatorRemoved(&'a str),
+    /// A content key was added to the trusted keys.
+    TrustAdded(&'a str),
+    /// A content key was removed from the trusted keys.
+    TrustRemoved(&'a str),
     /// A facilitator signed in.
     SignIn(&'a str),
     /// A headless tool acted as this operator.
@@ -122,6 +128,9 @@ impl AuditEvent<'_> {
             AuditEvent::Provisioned => ("provisioned", String::new()),
             AuditEvent::FacilitatorAdded(id) => ("facilitator-added", id.to_string()),
             AuditEvent::PinRotated(id) => ("pin-rotated", id.to_string()),
+            AuditEvent::FacilitatorRemoved(id) => ("facilitator-removed", id.to_string()),
+            AuditEvent::TrustAdded(key) => ("trust-added", key.to_string()),
+            AuditEvent::TrustRemoved(key) => ("trust-removed", key.to_string()),
             AuditEvent::SignIn(id) => ("sign-in", id.to_string()),
             AuditEvent::HeadlessSignIn(id) => ("headless-sign-in", id.to_string()),
             AuditEvent::SignOut(id) => ("sign-out", id.to_string()),
@@ -158,6 +167,17 @@ const MAX_DETAIL_CHARS: usize = 1000;
 /// drive the terminal of whoever reads the log.
 fn untrusted(text: &str) -> String {
     content_pack::untrusted::escape(text, MAX_DETAIL_CHARS)
+}
+
+/// A facilitator, as `kiosk facilitators` lists them (never their PIN).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacilitatorInfo {
+    /// Their staff id.
+    pub id: String,
+    /// When they were added.
+    pub added: DateTime<Utc>,
+    /// When their PIN was last set.
+    pub pin_changed: DateTime<Utc>,
 }
 
 /// One audit line, for display.
@@ -342,6 +362,30 @@ impl Db {
             .prepare("SELECT id, pin_hash FROM facilitators ORDER BY id")?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every facilitator's id, when they were added and when their PIN last
+    /// changed, by id.
+    pub(crate) fn facilitator_list(&self) -> Result<Vec<FacilitatorInfo>, KioskError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, created, updated FROM facilitators ORDER BY id")?;
+        let rows = st.query_map([], |r| {
+            Ok(FacilitatorInfo {
+                id: r.get(0)?,
+                added: parse_ts(&r.get::<_, String>(1)?)?,
+                pin_changed: parse_ts(&r.get::<_, String>(2)?)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Removes a facilitator; `false` if there was none with that id.
+    pub(crate) fn remove_facilitator(&self, id: &str) -> Result<bool, KioskError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM facilitators WHERE id = ?1", [id])?
+            > 0)
     }
 
     /// Adds a facilitator or replaces their PIN hash; `true` if it was a replacement.

@@ -105,6 +105,7 @@ pub mod views;
 pub use auth::{HumanDuration, SignInError};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use config::{DataDir, KioskConfig};
+pub use db::FacilitatorInfo;
 pub use error::{one_line, KioskError};
 pub use export::{ExportBacklog, ExportOutcome, ExportScope, StickExport};
 pub use handshake::{Handshake, HandshakeError, Release};

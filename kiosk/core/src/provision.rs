@@ -11,7 +11,7 @@ use content_pack::{generate_keys, ContentStore, KeyId, KeyProtection};
 
 use crate::auth;
 use crate::config::{DataDir, KioskConfig};
-use crate::db::{AuditEvent, Db};
+use crate::db::{AuditEvent, Db, FacilitatorInfo};
 use crate::error::KioskError;
 use crate::pseudonym::new_secret_hex;
 
@@ -202,4 +202,108 @@ pub fn set_facilitator_pin(
         db.audit(now, AuditEvent::FacilitatorAdded(id))?;
         PinChange::Added
     })
+}
+
+/// The facilitators of a kiosk, by id (never their PINs).
+pub fn facilitators(root: &Path) -> Result<Vec<FacilitatorInfo>, KioskError> {
+    let dir = DataDir::new(root);
+    KioskConfig::load(&dir)?;
+    Db::open(&dir.database())?.facilitator_list()
+}
+
+/// Removes a facilitator: their PIN stops working at once. Audited.
+pub fn remove_facilitator(root: &Path, id: &str, now: DateTime<Utc>) -> Result<(), KioskError> {
+    let dir = DataDir::new(root);
+    KioskConfig::load(&dir)?;
+    let db = Db::open(&dir.database())?;
+    if !db.remove_facilitator(id)? {
+        return Err(KioskError::InvalidSetting(format!(
+            "there is no facilitator `{}` on this kiosk; `kiosk facilitators` lists them",
+            content_pack::untrusted::shown_str(id)
+        )));
+    }
+    db.audit(now, AuditEvent::FacilitatorRemoved(id))
+}
+
+/// The ids of the content keys a kiosk trusts, in `kiosk.toml`'s order.
+pub fn trusted_key_ids(root: &Path) -> Result<Vec<KeyId>, KioskError> {
+    let dir = DataDir::new(root);
+    Ok(KioskConfig::load(&dir)?.trusted()?.ids())
+}
+
+/// Adds a trusted content key (the text of its `.pub` file) without touching
+/// anything else: attendance, facilitators, the kiosk's own keys and the
+/// installed programme stay. Audited; a key already trusted is refused.
+pub fn trust_key(root: &Path, key_text: &str, now: DateTime<Utc>) -> Result<KeyId, KioskError> {
+    let dir = DataDir::new(root);
+    let config = KioskConfig::load(&dir)?;
+    let key = content_pack::TrustedKey::from_text(key_text)
+        .map_err(|e| KioskError::InvalidSetting(format!("the key to trust: {e}")))?;
+    let id = key.key_id();
+    if config.trusted()?.ids().contains(&id) {
+        return Err(KioskError::InvalidSetting(format!(
+            "key {id} is already trusted here"
+        )));
+    }
+    let mut keys = config.trusted_keys.clone();
+    keys.push(key_text.trim_end().to_owned() + "\n");
+    write_trusted_keys(&dir, &keys)?;
+    Db::open(&dir.database())?.audit(now, AuditEvent::TrustAdded(&id.to_string()))?;
+    Ok(id)
+}
+
+/// Stops trusting a content key: packs it signs are refused from now on
+/// (the installed programme stays). Audited; the last trusted key cannot be
+/// removed, or no pack could ever be installed again.
+pub fn untrust_key(root: &Path, key_id: &str, now: DateTime<Utc>) -> Result<(), KioskError> {
+    let dir = DataDir::new(root);
+    let config = KioskConfig::load(&dir)?;
+    let ids = config.trusted()?.ids();
+    let Some(at) = ids
+        .iter()
+        .position(|id| id.to_string().eq_ignore_ascii_case(key_id))
+    else {
+        return Err(KioskError::InvalidSetting(format!(
+            "key {} is not trusted here (trusted: {})",
+            content_pack::untrusted::shown_str(key_id),
+            config.trusted()?.ids_text()
+        )));
+    };
+    if ids.len() == 1 {
+        return Err(KioskError::InvalidSetting(format!(
+            "key {} is the only trusted key: add its replacement first (`kiosk trust add`), then remove it",
+            ids[at]
+        )));
+    }
+    let mut keys = config.trusted_keys.clone();
+    keys.remove(at);
+    write_trusted_keys(&dir, &keys)?;
+    Db::open(&dir.database())?.audit(now, AuditEvent::TrustRemoved(&ids[at].to_string()))
+}
+
+/// Replaces `trusted_keys` in `kiosk.toml`, keeping every other line (and
+/// comment) as it was, through a synced temporary file and a rename.
+fn write_trusted_keys(dir: &DataDir, keys: &[String]) -> Result<(), KioskError> {
+    let path = dir.config();
+    let text = fs::read_to_string(&path).map_err(KioskError::io(&path))?;
+    let mut doc: toml_edit::DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| KioskError::Config {
+                path: path.clone(),
+                problem: e.to_string(),
+            })?;
+    let mut array = toml_edit::Array::new();
+    for key in keys {
+        array.push(key.as_str());
+    }
+    doc["trusted_keys"] = toml_edit::value(array);
+    let tmp = dir.root().join("kiosk.toml.tmp");
+    let mut f = fs::File::create(&tmp).map_err(KioskError::io(&tmp))?;
+    f.write_all(doc.to_string().as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(KioskError::io(&tmp))?;
+    fs::rename(&tmp, &path).map_err(KioskError::io(&path))?;
+    fs::File::open(dir.root())
+        .and_then(|d| d.sync_all())
+        .map_err(KioskError::io(dir.root()))
 }

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::Kiosk;
+use crate::config::KioskConfig;
 use crate::db::AuditEvent;
 use crate::error::KioskError;
 use crate::export::{self, ExportBacklog, ExportOutcome, ExportScope, StickExport};
@@ -63,12 +64,19 @@ impl Kiosk {
         }
     }
 
+    /// The trusted content keys as `kiosk.toml` says now, so a key added or
+    /// removed with `insideout-provision kiosk trust` counts from the next
+    /// import, without a restart.
+    fn trusted_keys(&self) -> Result<content_pack::TrustedKeys, KioskError> {
+        KioskConfig::load(&self.dir)?.trusted()
+    }
+
     /// What checking the stick's packs needs, to run
     /// [`StickScan::offers`] off the UI thread.
     pub fn stick_scan(&self) -> Result<StickScan, KioskError> {
         Ok(StickScan {
             usb_dir: self.usb_dir.clone(),
-            keys: self.config.trusted()?,
+            keys: self.trusted_keys()?,
             installed: self.content.high_water()?,
             now: self.now(),
         })
@@ -97,7 +105,7 @@ impl Kiosk {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<ImportOutcome, KioskError> {
         let now = self.now();
-        let result = usb::import(pack, &self.config.trusted()?, &self.content, now, progress);
+        let result = usb::import(pack, &self.trusted_keys()?, &self.content, now, progress);
         // Best effort: the outcome is what the screen must say (the pack is
         // installed, or why not), even if the disk is too full to log it.
         let _ = match &result {

@@ -1,0 +1,246 @@
+//! Wing IT staff's everyday jobs on a kiosk that has been in use, through
+//! the real binaries: trusting a new content key and retiring the old one,
+//! listing and removing facilitators. None of them loses attendance waiting
+//! to export, the kiosk's own key, its settings or the installed programme.
+
+use std::path::Path;
+
+use tests::{p, run, sample_dir};
+
+fn ok(name: &str, args: &[&str], stdin: Option<&str>) -> String {
+    let out = run(name, args, stdin, None);
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn refused(name: &str, args: &[&str]) -> String {
+    let out = run(name, args, None, None);
+    assert_eq!(out.status.code(), Some(1), "{name} {args:?} should fail");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    err
+}
+
+fn keygen(t: &Path, name: &str) -> String {
+    let (sk, pk) = (t.join(format!("{name}.key")), t.join(format!("{name}.pub")));
+    ok(
+        "insideout-provision",
+        &[
+            "keygen",
+            "--secret-key",
+            p(&sk),
+            "--public-key",
+            p(&pk),
+            "--unencrypted",
+        ],
+        None,
+    );
+    pk.display().to_string()
+}
+
+fn pack(t: &Path, key: &str, version: u32) -> String {
+    let out = t.join(format!("v{version}-{key}.iopack"));
+    let sk = t.join(format!("{key}.key"));
+    let v = version.to_string();
+    ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "build",
+            p(&sample_dir()),
+            "--version",
+            &v,
+            "--secret-key",
+            p(&sk),
+            "--out",
+            p(&out),
+        ],
+        None,
+    );
+    out.display().to_string()
+}
+
+#[test]
+fn trusting_a_new_key_and_removing_facilitators_keeps_everything_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let data = t.join("data");
+    let d = p(&data);
+    let old = keygen(t, "old");
+    let new = keygen(t, "new");
+    ok(
+        "insideout-provision",
+        &[
+            "kiosk",
+            "init",
+            "--data-dir",
+            d,
+            "--site",
+            "HMP Example",
+            "--wing",
+            "B",
+            "--trusted-key",
+            &old,
+        ],
+        None,
+    );
+    let add = ["kiosk", "add-facilitator", "--data-dir", d, "--id", "f-100"];
+    ok("insideout-provision", &add, Some("583920\n"));
+    ok(
+        "insideout-kiosk",
+        &["import", &pack(t, "old", 1), "--data-dir", d],
+        None,
+    );
+    ok(
+        "insideout-kiosk",
+        &[
+            "simulate",
+            "--data-dir",
+            d,
+            "--sessions",
+            "2",
+            "--group-size",
+            "5",
+        ],
+        None,
+    );
+    // A setting and a note added by hand to kiosk.toml.
+    let config = data.join("kiosk.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("# wing PC 3, by the window\ngroup_limit = 10\n");
+    std::fs::write(&config, &text).unwrap();
+    let kiosk_pub = std::fs::read(data.join("kiosk.pub")).unwrap();
+    let id = |pub_file: &str| {
+        content_pack::TrustedKey::from_file(Path::new(pub_file))
+            .unwrap()
+            .key_id()
+            .to_string()
+    };
+
+    let list = ["kiosk", "trust", "list", "--data-dir", d];
+    assert_eq!(ok("insideout-provision", &list, None).trim(), id(&old));
+    let added = ok(
+        "insideout-provision",
+        &["kiosk", "trust", "add", "--data-dir", d, "--key", &new],
+        None,
+    );
+    assert!(
+        added.contains(&format!("Key {} is trusted now", id(&new))),
+        "{added}"
+    );
+    let err = refused(
+        "insideout-provision",
+        &["kiosk", "trust", "add", "--data-dir", d, "--key", &new],
+    );
+    assert!(err.contains("already trusted"), "{err}");
+    assert_eq!(
+        ok("insideout-provision", &list, None).trim(),
+        format!("{}\n{}", id(&old), id(&new))
+    );
+    ok(
+        "insideout-kiosk",
+        &["import", &pack(t, "new", 2), "--data-dir", d],
+        None,
+    );
+    ok(
+        "insideout-provision",
+        &[
+            "kiosk",
+            "trust",
+            "remove",
+            "--data-dir",
+            d,
+            "--key-id",
+            &id(&old),
+        ],
+        None,
+    );
+    let err = refused(
+        "insideout-provision",
+        &[
+            "kiosk",
+            "trust",
+            "remove",
+            "--data-dir",
+            d,
+            "--key-id",
+            &id(&new),
+        ],
+    );
+    assert!(err.contains("the only trusted key"), "{err}");
+    // A pack signed by the retired key is refused now.
+    let err = refused(
+        "insideout-kiosk",
+        &["import", &pack(t, "old", 3), "--data-dir", d],
+    );
+    assert!(err.contains("not a trusted key"), "{err}");
+
+    // Nothing else changed: the hand-made lines, the kiosk's key, the
+    // programme, and the attendance waiting to export.
+    let after = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        after.contains("# wing PC 3, by the window\ngroup_limit = 10"),
+        "{after}"
+    );
+    assert_eq!(std::fs::read(data.join("kiosk.pub")).unwrap(), kiosk_pub);
+    let stick = t.join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let out = ok(
+        "insideout-kiosk",
+        &["export", "--data-dir", d, "--to", p(&stick)],
+        None,
+    );
+    assert!(
+        out.starts_with("Exported 2 sessions and 10 attendances"),
+        "{out}"
+    );
+
+    // Facilitators: listed without PINs, removed, and the PIN stops working.
+    let listed = ok(
+        "insideout-provision",
+        &["kiosk", "facilitators", "--data-dir", d],
+        None,
+    );
+    assert!(
+        listed.lines().nth(1).unwrap().starts_with("f-100 "),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains("583920") && !listed.contains("argon2"),
+        "{listed}"
+    );
+    let remove = [
+        "kiosk",
+        "remove-facilitator",
+        "--data-dir",
+        d,
+        "--id",
+        "f-100",
+    ];
+    ok("insideout-provision", &remove, None);
+    let err = refused("insideout-provision", &remove);
+    assert!(err.contains("there is no facilitator `f-100`"), "{err}");
+    let listed = ok(
+        "insideout-provision",
+        &["kiosk", "facilitators", "--data-dir", d],
+        None,
+    );
+    assert!(listed.starts_with("No facilitators yet"), "{listed}");
+
+    // Every change is in the audit log.
+    let clock = std::sync::Arc::new(kiosk_core::SystemClock);
+    let k = kiosk_core::Kiosk::open(&data, clock).unwrap();
+    let events: Vec<String> = k
+        .audit_lines(100)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.event)
+        .collect();
+    for e in ["trust-added", "trust-removed", "facilitator-removed"] {
+        assert!(events.iter().any(|x| x == e), "{e} in {events:?}");
+    }
+}
