@@ -111,7 +111,7 @@ fn trusting_a_new_key_and_removing_facilitators_keeps_everything_else() {
     // A setting and a note added by hand to kiosk.toml.
     let config = data.join("kiosk.toml");
     let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("# wing PC 3, by the window\ngroup_limit = 10\n");
+    text.push_str("# wing PC 3, by the window\nscramble_pin_pad = true\n");
     std::fs::write(&config, &text).unwrap();
     let kiosk_pub = std::fs::read(data.join("kiosk.pub")).unwrap();
     let id = |pub_file: &str| {
@@ -183,7 +183,7 @@ fn trusting_a_new_key_and_removing_facilitators_keeps_everything_else() {
     // programme, and the attendance waiting to export.
     let after = std::fs::read_to_string(&config).unwrap();
     assert!(
-        after.contains("# wing PC 3, by the window\ngroup_limit = 10"),
+        after.contains("# wing PC 3, by the window\nscramble_pin_pad = true"),
         "{after}"
     );
     assert_eq!(std::fs::read(data.join("kiosk.pub")).unwrap(), kiosk_pub);
