@@ -48,6 +48,10 @@ enum KioskCommand {
     /// List, add or remove trusted content keys (nothing else changes).
     #[command(subcommand)]
     Trust(crate::kiosk::TrustCommand),
+    /// Write an encrypted backup of a kiosk (settings, keys, secret, database).
+    Backup(crate::kiosk::BackupArgs),
+    /// Rebuild a kiosk from a backup, on new hardware.
+    Restore(crate::kiosk::RestoreArgs),
 }
 
 #[derive(Subcommand)]
@@ -71,6 +75,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             crate::kiosk::remove_facilitator_cmd(a)
         }
         Command::Kiosk(KioskCommand::Trust(c)) => crate::kiosk::trust(c),
+        Command::Kiosk(KioskCommand::Backup(a)) => crate::kiosk::backup(a),
+        Command::Kiosk(KioskCommand::Restore(a)) => crate::kiosk::restore(a),
         Command::Export(ExportCommand::Verify(a)) => crate::export::verify(a),
         Command::Export(ExportCommand::Report(a)) => crate::export::report(a),
     }

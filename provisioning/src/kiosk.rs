@@ -197,3 +197,54 @@ pub fn trust(command: TrustCommand) -> anyhow::Result<()> {
         }
     }
 }
+
+#[derive(Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub dir: DataDir,
+    /// The staff member's age public key file (from `age-keygen -y KEY > STAFF.pub`).
+    #[arg(long, value_name = "STAFF.pub")]
+    pub to_recipient: PathBuf,
+    /// The backup file to write (a new file).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    /// The backup file.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// The staff member's age key file (made by `age-keygen`).
+    #[arg(long, value_name = "KEY")]
+    pub identity: PathBuf,
+    /// The new kiosk's data directory (new, or empty).
+    #[command(flatten)]
+    pub dir: DataDir,
+}
+
+pub fn backup(a: BackupArgs) -> anyhow::Result<()> {
+    let recipient = std::fs::read_to_string(&a.to_recipient)
+        .with_context(|| format!("cannot read {}", a.to_recipient.display()))?;
+    let m = kiosk_core::backup::backup(&a.dir.data_dir, &recipient, &a.out, chrono::Utc::now())?;
+    crate::emit(&format!(
+        "Backed up the kiosk of {} {} to {} (encrypted to {}): its settings, keys, secret and database. Keep it as securely as the prison's own records.",
+        m.site,
+        m.wing,
+        a.out.display(),
+        a.to_recipient.display()
+    ))
+}
+
+pub fn restore(a: RestoreArgs) -> anyhow::Result<()> {
+    let identity = std::fs::read_to_string(&a.identity)
+        .with_context(|| format!("cannot read {}", a.identity.display()))?;
+    let m = kiosk_core::backup::restore(&a.from, &identity, &a.dir.data_dir, chrono::Utc::now())?;
+    crate::emit(&format!(
+        "Restored the kiosk of {} {} (backed up {}) into {}. Next: import the programme from the content team's stick, then start the kiosk.",
+        m.site,
+        m.wing,
+        m.created.format("%Y-%m-%d %H:%M UTC"),
+        a.dir.data_dir.display()
+    ))
+}

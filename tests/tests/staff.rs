@@ -244,3 +244,181 @@ fn trusting_a_new_key_and_removing_facilitators_keeps_everything_else() {
         assert!(events.iter().any(|x| x == e), "{e} in {events:?}");
     }
 }
+
+/// The attendance rows of every bundle in `stick`, sorted.
+fn exported_rows(stick: &Path) -> Vec<String> {
+    let mut rows = vec![];
+    for b in std::fs::read_dir(stick).unwrap() {
+        let csv = std::fs::read_to_string(b.unwrap().path().join("attendance.csv")).unwrap();
+        rows.extend(csv.lines().skip(1).map(str::to_owned));
+    }
+    rows.sort();
+    rows
+}
+
+#[test]
+fn a_kiosk_restored_from_its_backup_on_new_hardware_loses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let data = t.join("data");
+    let d = p(&data);
+    let content = keygen(t, "content");
+    ok(
+        "insideout-provision",
+        &[
+            "kiosk",
+            "init",
+            "--data-dir",
+            d,
+            "--site",
+            "HMP Example",
+            "--wing",
+            "B",
+            "--trusted-key",
+            &content,
+        ],
+        None,
+    );
+    let pack = pack(t, "content", 1);
+    ok("insideout-kiosk", &["import", &pack, "--data-dir", d], None);
+    let simulate = |dir: &str, seed: &str| {
+        ok(
+            "insideout-kiosk",
+            &[
+                "simulate",
+                "--data-dir",
+                dir,
+                "--sessions",
+                "3",
+                "--group-size",
+                "6",
+                "--seed",
+                seed,
+            ],
+            None,
+        )
+    };
+    simulate(d, "4");
+
+    // The staff key pair, made by the age tool itself.
+    let (staff_key, staff_pub) = (t.join("staff.key"), t.join("staff.pub"));
+    let made = std::process::Command::new("age-keygen")
+        .arg("-o")
+        .arg(&staff_key)
+        .output()
+        .expect("age-keygen runs (.ci/setup installs Debian's age)");
+    assert!(made.status.success());
+    let public = std::process::Command::new("age-keygen")
+        .arg("-y")
+        .arg(&staff_key)
+        .output()
+        .unwrap();
+    std::fs::write(&staff_pub, &public.stdout).unwrap();
+
+    let backup = t.join("kiosk-b.age");
+    let out = ok(
+        "insideout-provision",
+        &[
+            "kiosk",
+            "backup",
+            "--data-dir",
+            d,
+            "--to-recipient",
+            p(&staff_pub),
+            "--out",
+            p(&backup),
+        ],
+        None,
+    );
+    assert!(
+        out.starts_with("Backed up the kiosk of HMP Example B"),
+        "{out}"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // The age tool opens it, and it holds exactly the kiosk's files.
+    let listed = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "age -d -i '{}' '{}' | tar -t",
+            staff_key.display(),
+            backup.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(listed.stdout).unwrap(),
+        "backup.json\nkiosk.toml\nkiosk.key\nkiosk.pub\nsecret\nkiosk.db\n"
+    );
+    let err = refused(
+        "insideout-provision",
+        &[
+            "kiosk",
+            "backup",
+            "--data-dir",
+            d,
+            "--to-recipient",
+            &content,
+            "--out",
+            p(&t.join("x.age")),
+        ],
+    );
+    assert!(err.contains("is not an age public key"), "{err}");
+
+    // New hardware: restore, import the programme again.
+    let new = t.join("new-pc");
+    let n = p(&new);
+    let restore = [
+        "kiosk",
+        "restore",
+        "--from",
+        p(&backup),
+        "--identity",
+        p(&staff_key),
+        "--data-dir",
+        n,
+    ];
+    let out = ok("insideout-provision", &restore, None);
+    assert!(out.contains("import the programme"), "{out}");
+    let err = refused("insideout-provision", &restore);
+    assert!(err.contains("already holds a kiosk"), "{err}");
+    ok("insideout-kiosk", &["import", &pack, "--data-dir", n], None);
+    assert_eq!(
+        std::fs::read(new.join("kiosk.pub")).unwrap(),
+        std::fs::read(data.join("kiosk.pub")).unwrap()
+    );
+
+    // The attendance waiting on the old kiosk is waiting on the new one, and
+    // the same people get the same pseudonyms in new sessions there.
+    simulate(d, "9");
+    simulate(n, "9");
+    let (old_stick, new_stick) = (t.join("old-stick"), t.join("new-stick"));
+    for (dir, stick) in [(d, &old_stick), (n, &new_stick)] {
+        std::fs::create_dir(stick).unwrap();
+        let out = ok(
+            "insideout-kiosk",
+            &["export", "--data-dir", dir, "--to", p(stick)],
+            None,
+        );
+        assert!(
+            out.starts_with("Exported 6 sessions and 36 attendances"),
+            "{out}"
+        );
+    }
+    let pseudonyms = |rows: &[String]| -> std::collections::BTreeSet<String> {
+        rows.iter()
+            .map(|r| r.split(',').nth(5).unwrap().to_owned())
+            .collect()
+    };
+    let (old_rows, new_rows) = (exported_rows(&old_stick), exported_rows(&new_stick));
+    assert_eq!(pseudonyms(&old_rows), pseudonyms(&new_rows));
+    // The three sessions from before the backup are the same rows exactly.
+    let before: Vec<&String> = old_rows.iter().filter(|r| new_rows.contains(r)).collect();
+    assert!(before.len() >= 18, "{} rows in common", before.len());
+}

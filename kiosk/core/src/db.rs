@@ -80,6 +80,10 @@ pub enum AuditEvent<'a> {
     TrustAdded(&'a str),
     /// A content key was removed from the trusted keys.
     TrustRemoved(&'a str),
+    /// A backup was written.
+    BackedUp,
+    /// The kiosk was rebuilt from a backup made then.
+    Restored(DateTime<Utc>),
     /// A facilitator signed in.
     SignIn(&'a str),
     /// A headless tool acted as this operator.
@@ -131,6 +135,8 @@ impl AuditEvent<'_> {
             AuditEvent::FacilitatorRemoved(id) => ("facilitator-removed", id.to_string()),
             AuditEvent::TrustAdded(key) => ("trust-added", key.to_string()),
             AuditEvent::TrustRemoved(key) => ("trust-removed", key.to_string()),
+            AuditEvent::BackedUp => ("backed-up", String::new()),
+            AuditEvent::Restored(made) => ("restored", format!("backup-made={}", ts(*made))),
             AuditEvent::SignIn(id) => ("sign-in", id.to_string()),
             AuditEvent::HeadlessSignIn(id) => ("headless-sign-in", id.to_string()),
             AuditEvent::SignOut(id) => ("sign-out", id.to_string()),
@@ -343,6 +349,16 @@ impl Db {
             |r| r.get(0),
         )?;
         Ok(latest.map(|t| parse_ts(&t)).transpose()?)
+    }
+
+    /// Writes a consistent copy of the whole database to `path` (a new
+    /// file), while it stays in use.
+    pub(crate) fn snapshot_to(&self, path: &Path) -> Result<(), KioskError> {
+        let target = path.to_str().ok_or_else(|| {
+            KioskError::InvalidSetting(format!("{} is not a UTF-8 path", path.display()))
+        })?;
+        self.conn.execute("VACUUM INTO ?1", [target])?;
+        Ok(())
     }
 
     /// Sets a meta value.

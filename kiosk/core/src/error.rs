@@ -111,6 +111,9 @@ pub enum KioskError {
         /// Why.
         cause: std::io::Error,
     },
+    /// A backup could not be made or restored.
+    #[error(transparent)]
+    Backup(crate::backup::BackupError),
     /// The bundle was written, but the kiosk could not record that it was.
     #[error("the export {folder} was written and is complete, but the kiosk could not record that ({cause}); its rows will be exported again next time, which is harmless (the service counts each session once)")]
     ExportNotRecorded {
