@@ -27,6 +27,9 @@ pub enum KeyError {
     /// The secret key file is not a minisign secret key.
     #[error("this is not a minisign secret key ({0}); check you gave the .key file, not the .pub")]
     BadSecretKey(String),
+    /// A public key was given where the secret key is needed.
+    #[error("this is a public key (.pub), not the secret key: give the secret key file (.key) that was made with it")]
+    PublicNotSecret,
     /// The text is not a minisign public key.
     #[error("this is not a minisign public key; check you gave the .pub file")]
     BadPublicKey,
@@ -42,6 +45,18 @@ pub enum KeyError {
     /// Signing failed.
     #[error("could not sign: {0}")]
     Sign(String),
+}
+
+/// A public key where a secret key belongs would otherwise read as an
+/// encrypted secret key with the wrong password.
+fn refuse_public_key(text: &str) -> Result<(), KeyError> {
+    if minisign::PublicKeyBox::from_string(text)
+        .and_then(|b| b.into_public_key())
+        .is_ok()
+    {
+        return Err(KeyError::PublicNotSecret);
+    }
+    Ok(())
 }
 
 /// A minisign key id: the 8 bytes that name a key, shown as 16 hex digits
@@ -130,6 +145,7 @@ impl SigningKey {
     /// Reads a minisign secret key file. `password` is needed for an encrypted
     /// key and ignored for an unencrypted one.
     pub fn from_text(text: &str, password: Option<&str>) -> Result<SigningKey, KeyError> {
+        refuse_public_key(text)?;
         let sk_box = minisign::SecretKeyBox::from_string(text)
             .map_err(|e| KeyError::BadSecretKey(e.to_string()))?;
         // An encrypted key fails the unencrypted checksum; only then is the
@@ -165,6 +181,7 @@ impl SigningKey {
             path: path.to_owned(),
             source,
         })?;
+        refuse_public_key(&text)?;
         let sk_box = minisign::SecretKeyBox::from_string(&text)
             .map_err(|e| KeyError::BadSecretKey(e.to_string()))?;
         Ok(sk_box.into_unencrypted_secret_key().is_err())
@@ -351,5 +368,9 @@ mod tests {
         ));
         let sk = SigningKey::from_text(&keys.secret_key, Some("correct horse")).unwrap();
         assert_eq!(sk.key_id(), keys.key_id);
+        assert!(matches!(
+            SigningKey::from_text(&keys.public_key, Some("correct horse")),
+            Err(KeyError::PublicNotSecret)
+        ));
     }
 }

@@ -422,3 +422,20 @@ fn a_kiosk_restored_from_its_backup_on_new_hardware_loses_nothing() {
     let before: Vec<&String> = old_rows.iter().filter(|r| new_rows.contains(r)).collect();
     assert!(before.len() >= 18, "{} rows in common", before.len());
 }
+
+#[test]
+fn the_demo_without_a_display_says_so_in_one_line() {
+    let out = std::process::Command::new(tests::bin("insideout-kiosk"))
+        .arg("--demo")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .env_remove("SLINT_BACKEND")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("insideout-kiosk: no display:"), "{err}");
+    assert!(!err.contains("winit"), "{err}");
+}

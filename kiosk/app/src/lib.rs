@@ -72,6 +72,26 @@ pub struct Options {
     pub demo_pin: Option<String>,
 }
 
+/// The window needs a display unless Slint draws straight to the screen
+/// (linuxkms, as the wing's systemd unit sets it): say so plainly, before
+/// anything is made, rather than pass on winit's own error.
+fn check_display() -> anyhow::Result<()> {
+    let backend = std::env::var("SLINT_BACKEND").unwrap_or_default();
+    let set = |v: &str| std::env::var_os(v).is_some_and(|s| !s.is_empty());
+    if backend.starts_with("linuxkms")
+        || ["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"]
+            .iter()
+            .any(|v| set(v))
+    {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "no display: the kiosk window needs an X11 or Wayland display and DISPLAY is not set; \
+         run it in a desktop session, or under Xvfb (`xvfb-run cargo run --release -p kiosk -- --demo`); \
+         on a wing PC the systemd unit starts it on the screen itself"
+    )
+}
+
 /// Builds the window over `kiosk`, connects every adapter, shows the sign-in
 /// screen and starts the once-a-second tick (idle check, clocks). Needs a
 /// Slint platform (the real one, or the testing backend) but no event loop.
@@ -93,6 +113,7 @@ pub fn init(kiosk: Kiosk, options: Options) -> anyhow::Result<(AppWindow, Rc<Con
 
 /// Opens the full-screen kiosk UI and runs until the process is stopped.
 pub fn run(mode: Mode, usb_dir: Option<PathBuf>) -> anyhow::Result<()> {
+    check_display()?;
     let clock = Arc::new(SystemClock);
     let (kiosk, options, _demo) = match mode {
         Mode::DataDir(dir) => {

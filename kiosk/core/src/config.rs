@@ -56,6 +56,60 @@ impl DataDir {
     pub fn content(&self) -> PathBuf {
         self.root.join("content")
     }
+
+    /// Checks that the folder, its files and the installed packs belong to
+    /// the user running this program: a command run as root would otherwise
+    /// leave files the kiosk cannot change (and it would then fail with a
+    /// misleading "disk full").
+    pub fn check_owner(&self) -> Result<(), KioskError> {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        let mut paths = vec![self.root.clone()];
+        for name in [
+            "kiosk.toml",
+            "kiosk.key",
+            "secret",
+            "kiosk.db",
+            "kiosk.db-wal",
+            "content",
+        ] {
+            paths.push(self.root.join(name));
+        }
+        let packs = self.content().join("packs");
+        paths.push(packs.clone());
+        if let Ok(entries) = std::fs::read_dir(&packs) {
+            paths.extend(entries.filter_map(Result::ok).map(|e| e.path()));
+        }
+        for path in paths {
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.uid() != me {
+                return Err(KioskError::WrongOwner {
+                    path,
+                    root: self.root.clone(),
+                    owner: user_name(meta.uid()),
+                    user: user_name(me),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A user's name from /etc/passwd, or `uid N`.
+fn user_name(uid: u32) -> String {
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|text| {
+            text.lines().find_map(|line| {
+                let mut parts = line.split(':');
+                let name = parts.next()?;
+                (parts.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_owned())
+            })
+        })
+        .unwrap_or_else(|| format!("uid {uid}"))
 }
 
 /// The contents of `kiosk.toml`.
@@ -128,6 +182,9 @@ impl KioskConfig {
     /// Reads `kiosk.toml` from a data folder.
     pub fn load(dir: &DataDir) -> Result<KioskConfig, KioskError> {
         let path = dir.config();
+        if path.exists() {
+            dir.check_owner()?;
+        }
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

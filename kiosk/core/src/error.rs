@@ -18,6 +18,19 @@ pub enum KioskError {
     /// The data folder holds no provisioned kiosk.
     #[error("{0} is not a kiosk data folder (no kiosk.toml): run `insideout-provision kiosk init` first")]
     NotProvisioned(PathBuf),
+    /// A file of the data folder belongs to another user than the one
+    /// running this program (e.g. a command run as root left it so).
+    #[error("{path} belongs to {owner}, but this runs as {user}: every file of a kiosk must belong to the user the kiosk runs as. Run staff commands as the kiosk user (`runuser -u kiosk -- …`); to repair, as root: `chown -R kiosk:kiosk {root}`", root = .root.display(), path = .path.display())]
+    WrongOwner {
+        /// The file or folder.
+        path: PathBuf,
+        /// The data folder.
+        root: PathBuf,
+        /// Who owns it.
+        owner: String,
+        /// Who runs this.
+        user: String,
+    },
     /// `kiosk init` was asked to write over an existing kiosk.
     #[error("{0} already holds a kiosk; pass --force to replace it (its attendance records and keys are deleted)")]
     AlreadyProvisioned(PathBuf),

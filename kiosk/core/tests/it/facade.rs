@@ -481,3 +481,29 @@ fn site_and_wing_names_a_spreadsheet_would_run_are_refused() {
     assert!(matches!(e, KioskError::Config { .. }), "{e}");
     assert!(e.to_string().contains("formula"), "{e}");
 }
+
+#[test]
+fn a_data_folder_left_to_another_user_is_named_with_the_fix() {
+    // As a headless import run as root would leave it: here, the installed
+    // pack's folder given to `nobody`. Needs root (CI runs as root).
+    let tk = provisioned();
+    let pack = std::fs::read_dir(tk.dir.join("content/packs"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::os::unix::fs::chown(&pack, Some(65534), Some(65534))
+        .expect("this test runs as root, to give a file to another user");
+    let e = kiosk_core::Kiosk::open(&tk.dir, tk.clock.clone())
+        .err()
+        .unwrap();
+    assert!(matches!(e, KioskError::WrongOwner { .. }), "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains(&format!("{} belongs to", pack.display())),
+        "{text}"
+    );
+    assert!(text.contains("chown -R kiosk:kiosk"), "{text}");
+    assert!(!text.contains("disk"), "{text}");
+}
