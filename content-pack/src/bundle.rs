@@ -206,11 +206,11 @@ pub enum BundleError {
     #[error("manifest.json is not an export manifest this version reads ({0})")]
     ManifestInvalid(String),
     /// A listed file is missing.
-    #[error("{0} is missing from the export; it is incomplete: export again")]
+    #[error("{0} is missing from the export; it is incomplete: export it again (on the kiosk's home screen, Export everything again)")]
     MissingFile(String),
     /// A file that is not listed.
     #[error(
-        "{0} is in the export folder but not in its signed manifest; remove it or export again"
+        "{0} is in the export folder but not in its signed manifest; remove it, or export it again (on the kiosk's home screen, Export everything again)"
     )]
     UnlistedFile(String),
     /// A file's size or hash differs from the manifest.

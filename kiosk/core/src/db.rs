@@ -80,6 +80,8 @@ pub enum AuditEvent<'a> {
     TrustAdded(&'a str),
     /// A content key was removed from the trusted keys.
     TrustRemoved(&'a str),
+    /// A facilitator confirmed "Export everything again" with their PIN.
+    ExportEverythingAgain(&'a str),
     /// A backup was written.
     BackedUp,
     /// The kiosk was rebuilt from a backup made then.
@@ -135,6 +137,7 @@ impl AuditEvent<'_> {
             AuditEvent::FacilitatorRemoved(id) => ("facilitator-removed", id.to_string()),
             AuditEvent::TrustAdded(key) => ("trust-added", key.to_string()),
             AuditEvent::TrustRemoved(key) => ("trust-removed", key.to_string()),
+            AuditEvent::ExportEverythingAgain(id) => ("export-everything-again", id.to_string()),
             AuditEvent::BackedUp => ("backed-up", String::new()),
             AuditEvent::Restored(made) => ("restored", format!("backup-made={}", ts(*made))),
             AuditEvent::SignIn(id) => ("sign-in", id.to_string()),

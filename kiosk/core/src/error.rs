@@ -124,6 +124,9 @@ pub enum KioskError {
         /// Why.
         cause: std::io::Error,
     },
+    /// A staff-only action was not confirmed with the facilitator's PIN.
+    #[error("{0}")]
+    PinNotConfirmed(String),
     /// A backup could not be made or restored.
     #[error(transparent)]
     Backup(crate::backup::BackupError),

@@ -80,6 +80,9 @@ pub struct HomeScreen {
     pub can_export: bool,
     /// The export button's words.
     pub export_button: String,
+    /// Whether "Export everything again" is offered (a stick, and sessions
+    /// recorded here).
+    pub can_export_all: bool,
 }
 
 /// The home screen now, with `offers`, what [`crate::StickScan::offers`]
@@ -145,6 +148,7 @@ pub fn home(k: &Kiosk, offers: Option<&[PackOffer]>) -> Result<HomeScreen, Kiosk
             n => format!("{n} attendance records waiting to export."),
         },
         can_export: stick_in && waiting > 0,
+        can_export_all: stick_in && k.finished_sessions()? > 0,
         export_button: if !stick_in {
             "Insert a USB stick to export".to_owned()
         } else {

@@ -18,6 +18,7 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
     adapter.on_start_session(with(controller, |c| c.show(Screen::Choose)));
     adapter.on_import_pack(with(controller, super::transfer::start_import));
     adapter.on_export_attendance(with(controller, super::transfer::start_export));
+    adapter.on_export_everything_again(with(controller, |c| c.show(Screen::ConfirmExport)));
     adapter.on_next_text_size(with(controller, |c| {
         let changed = {
             let mut kiosk = c.kiosk();
@@ -76,6 +77,7 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_export_note(view.export_note.into());
     adapter.set_can_export(view.can_export);
     adapter.set_export_button(view.export_button.into());
+    adapter.set_can_export_all(view.can_export_all);
     adapter.set_text_size_name(
         TEXT_SIZES
             .get(usize::from(display.text_size))

@@ -138,5 +138,9 @@ fn fill(c: &Controller, window: &AppWindow, screen: Screen) -> Result<(), KioskE
         Screen::Finish => super::finish::refresh(window, c),
         // The transfer screen is filled by whoever starts the work.
         Screen::Transfer => Ok(()),
+        Screen::ConfirmExport => {
+            super::transfer::refresh_confirm(window, c);
+            Ok(())
+        }
     }
 }

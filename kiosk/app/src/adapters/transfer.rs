@@ -1,6 +1,7 @@
 //! Import and export: kiosk-core's work runs on a worker thread while the UI
 //! thread shows its progress, posted back with `upgrade_in_event_loop`, and
-//! then kiosk-core's plain result.
+//! then kiosk-core's plain result. "Export everything again" first asks for
+//! the facilitator's PIN on its own screen.
 
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
@@ -11,9 +12,10 @@ use slint::ComponentHandle;
 use super::with;
 use super::Navigate;
 use crate::controller::Controller;
-use crate::ui::{AppWindow, Screen, TransferAdapter};
+use crate::ui::{AppWindow, ConfirmAdapter, Screen, TransferAdapter};
 
-/// Connects "back to home".
+/// Connects "back to home", and the confirmation of "Export everything
+/// again".
 pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
     window
         .global::<TransferAdapter>()
@@ -22,6 +24,39 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
                 c.show(Screen::Home);
             }
         }));
+    let confirm = window.global::<ConfirmAdapter>();
+    confirm.on_cancel(with(controller, |c| c.show(Screen::Home)));
+    let weak = Rc::downgrade(controller);
+    confirm.on_confirm(move |pin| {
+        let Some(c) = weak.upgrade() else { return };
+        let Some(window) = c.window() else { return };
+        let adapter = window.global::<ConfirmAdapter>();
+        // The PIN leaves the screen at once, whatever happens next.
+        adapter.set_pin("".into());
+        let confirmed = c.kiosk().confirm_own_pin(pin.as_str());
+        drop(pin);
+        match confirmed {
+            Ok(confirmed) => run_in_background(
+                &c,
+                "Exporting everything again",
+                "Writing and signing the export…",
+                move |kiosk, progress| {
+                    kiosk
+                        .export_everything_again(confirmed, progress)
+                        .map(|o| views::exported(&o))
+                },
+            ),
+            Err(e) => adapter.set_message(e.to_string().into()),
+        }
+    });
+}
+
+/// Fills the confirmation screen: an empty PIN and kiosk-core's PIN pad.
+pub fn refresh_confirm(window: &AppWindow, controller: &Controller) {
+    let adapter = window.global::<ConfirmAdapter>();
+    adapter.set_pin("".into());
+    adapter.set_message("".into());
+    adapter.set_keys(super::strings(&controller.kiosk().pin_pad_keys()));
 }
 
 /// Imports the content pack offered on the USB stick (only one that can be

@@ -761,6 +761,15 @@ fn every_screen_fits_at_every_size_and_text_size() {
     finish_and_record(&window);
     check_everywhere(&window, "finished", p);
     go_home(&window);
+    assert!(shows(&window, "Export everything again"));
+    check_everywhere(&window, "home with a session recorded", p);
+    press(&window, "Export everything again");
+    assert_eq!(screen(&window), Screen::ConfirmExport);
+    check_everywhere(&window, "confirm export everything again", p);
+    tap_keys(&window, "Digit", "111222");
+    press(&window, "Confirm and export everything");
+    check_everywhere(&window, "confirm export, wrong PIN", p);
+    press(&window, "Cancel, back to home");
 
     // Every tool of the programme, so every worksheet kind and length.
     let tools: Vec<(String, content_pack::WorksheetKind)> = controller

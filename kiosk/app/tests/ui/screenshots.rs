@@ -164,6 +164,9 @@ fn every_screen_renders_at_three_sizes() {
     snap(&window, "11-finished");
 
     press(&window, "Home");
+    press(&window, "Export everything again");
+    snap(&window, "11b-confirm-export-everything-again");
+    press(&window, "Cancel, back to home");
     let transfer = window.global::<TransferAdapter>();
     transfer.set_title("Exporting attendance".into());
     transfer.set_stage("Writing and signing the export…".into());

@@ -82,4 +82,43 @@ fn imports_the_update_on_the_stick_then_exports_attendance() {
             && result.ends_with("; the stick can be taken out now."),
         "{result}"
     );
+
+    // The data office lost it: "Export everything again", confirmed with the
+    // facilitator's own PIN; a wrong PIN or Cancel exports nothing.
+    press(&window, "Back to home");
+    stick_checked(&controller);
+    assert!(shows(&window, "Nothing new") || shows(&window, "No attendance waiting to export."));
+    press(&window, "Export everything again");
+    assert_eq!(screen(&window), Screen::ConfirmExport);
+    tap_keys(&window, "Digit", "999999");
+    press(&window, "Confirm and export everything");
+    assert_eq!(screen(&window), Screen::ConfirmExport);
+    let confirm = window.global::<kiosk::ui::ConfirmAdapter>();
+    assert!(
+        confirm
+            .get_message()
+            .starts_with("That is not your PIN: nothing was exported."),
+        "{}",
+        confirm.get_message()
+    );
+    assert_eq!(confirm.get_pin(), "", "the PIN leaves the screen at once");
+    press(&window, "Cancel, back to home");
+    assert_eq!(screen(&window), Screen::Home);
+    press(&window, "Export everything again");
+    tap_keys(&window, "Digit", PIN);
+    press(&window, "Confirm and export everything");
+    wait_for_result(&window);
+    assert!(transfer.get_result_ok(), "{}", transfer.get_result());
+    assert!(
+        transfer
+            .get_result()
+            .starts_with("Exported 1 sessions and 1 attendances to"),
+        "{}",
+        transfer.get_result()
+    );
+    let bundles = std::fs::read_dir(fixture.dir.path().join("usb"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
+    assert_eq!(bundles, 2);
 }

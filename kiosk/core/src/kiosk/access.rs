@@ -32,6 +32,13 @@ pub struct SignedIn {
     pub session_in_progress: bool,
 }
 
+/// Proof that the signed-in facilitator has just typed their PIN again
+/// ([`Kiosk::confirm_own_pin`]); only kiosk-core can make one.
+#[derive(Debug)]
+pub struct StaffConfirmed {
+    pub(crate) facilitator: String,
+}
+
 /// Where the idle time stands (see [`Kiosk::check_idle`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdleState {
@@ -107,6 +114,35 @@ impl Kiosk {
                 })
             }
         }
+    }
+
+    /// Checks that `pin` is the signed-in facilitator's own, before a
+    /// staff-only action; the token it returns is what such an action takes.
+    /// A wrong PIN counts towards the lockout, as at sign-in.
+    pub fn confirm_own_pin(&mut self, pin: &str) -> Result<StaffConfirmed, KioskError> {
+        let id = self.signed_in()?.to_owned();
+        let now = self.now();
+        let lockout = self.db.lockout()?;
+        if let Some(remaining) = lockout.remaining(now) {
+            return Err(KioskError::PinNotConfirmed(format!(
+                "Too many wrong PINs. Try again in {}.",
+                HumanDuration(remaining)
+            )));
+        }
+        let ok = self
+            .db
+            .facilitators()?
+            .iter()
+            .any(|(who, hash)| *who == id && auth::pin_matches(pin, hash));
+        if ok {
+            return Ok(StaffConfirmed { facilitator: id });
+        }
+        let l = lockout.after_failure(now);
+        self.db.set_lockout(&l)?;
+        self.db.audit(now, AuditEvent::WrongPin(l.failures))?;
+        Err(KioskError::PinNotConfirmed(
+            "That is not your PIN: nothing was exported. Type your own PIN to confirm.".into(),
+        ))
     }
 
     /// For headless tools (`simulate`) only: act as `operator` without a PIN.

@@ -31,7 +31,7 @@ pub mod attendance;
 pub mod session;
 pub mod transfer;
 
-pub use access::{AuthState, IdleState, SignedIn};
+pub use access::{AuthState, IdleState, SignedIn, StaffConfirmed};
 pub use attendance::{Added, AttendeeView};
 pub use session::{PhaseTiming, RunSummary, RunView};
 

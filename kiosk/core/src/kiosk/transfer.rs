@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::Kiosk;
+use super::{Kiosk, StaffConfirmed};
 use crate::config::KioskConfig;
 use crate::db::AuditEvent;
 use crate::error::KioskError;
@@ -69,6 +69,21 @@ impl Kiosk {
     /// import, without a restart.
     fn trusted_keys(&self) -> Result<content_pack::TrustedKeys, KioskError> {
         KioskConfig::load(&self.dir)?.trusted()
+    }
+
+    /// "Export everything again" (staff only): every session recorded here,
+    /// also those exported before. Needs the signed-in facilitator's PIN
+    /// again ([`Kiosk::confirm_own_pin`]). Audited.
+    pub fn export_everything_again(
+        &mut self,
+        confirmed: StaffConfirmed,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<StickExport, KioskError> {
+        self.db.audit(
+            self.now(),
+            AuditEvent::ExportEverythingAgain(&confirmed.facilitator),
+        )?;
+        self.export_to_stick(ExportScope::All, progress)
     }
 
     /// What checking the stick's packs needs, to run

@@ -435,3 +435,44 @@ fn a_report_binds_rows_and_keys_to_their_wing_and_counts_each_kiosk_apart() {
     assert_eq!(serde_json::to_value(&report).unwrap()["verified"], false);
     assert!(report.to_string().starts_with("NOT VERIFIED"));
 }
+
+#[test]
+fn export_everything_again_needs_the_facilitators_own_pin_and_is_audited() {
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    run_sessions(&tk, &mut k, 4, 5, 3);
+    k.sign_in(crate::util::PIN).unwrap();
+    written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
+    assert_eq!(k.export_backlog().unwrap().sessions, 0);
+
+    let err = k.confirm_own_pin("999999").unwrap_err();
+    assert!(matches!(err, KioskError::PinNotConfirmed(_)), "{err}");
+    assert!(err.to_string().contains("nothing was exported"), "{err}");
+    let confirmed = k.confirm_own_pin(crate::util::PIN).unwrap();
+    let again = k
+        .export_everything_again(confirmed, &mut |_, _| {})
+        .unwrap();
+    assert!(
+        matches!(
+            again.outcome,
+            ExportOutcome::Written {
+                sessions: 4,
+                attendances: 20,
+                ..
+            }
+        ),
+        "{:?}",
+        again.outcome
+    );
+    let events: Vec<String> = k
+        .audit_lines(20)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.event)
+        .collect();
+    assert!(
+        events.contains(&"export-everything-again".to_string()),
+        "{events:?}"
+    );
+    assert!(events.contains(&"wrong-pin".to_string()), "{events:?}");
+}
