@@ -69,3 +69,24 @@ pub fn run(
     drop(input);
     child.wait_with_output().expect("the binary finishes")
 }
+
+/// Runs a workspace binary that must succeed; its stdout.
+pub fn ok(name: &str, args: &[&str], stdin: Option<&str>) -> String {
+    let out = run(name, args, stdin, None);
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("output is UTF-8")
+}
+
+/// Runs a workspace binary that must refuse (exit 1) with one line on
+/// stderr; that line.
+pub fn refused(name: &str, args: &[&str]) -> String {
+    let out = run(name, args, None, None);
+    assert_eq!(out.status.code(), Some(1), "{name} {args:?} should fail");
+    let err = String::from_utf8(out.stderr).expect("output is UTF-8");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    err
+}

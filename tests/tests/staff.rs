@@ -5,24 +5,23 @@
 
 use std::path::Path;
 
-use tests::{p, run, sample_dir};
+use tests::{ok, p, refused, sample_dir};
 
-fn ok(name: &str, args: &[&str], stdin: Option<&str>) -> String {
-    let out = run(name, args, stdin, None);
-    assert!(
-        out.status.success(),
-        "{name} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn refused(name: &str, args: &[&str]) -> String {
-    let out = run(name, args, None, None);
-    assert_eq!(out.status.code(), Some(1), "{name} {args:?} should fail");
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    err
+/// `kiosk init` of HMP Example B wing in `data`, trusting `key`.
+fn init(data: &str, key: &str) {
+    let args = [
+        "kiosk",
+        "init",
+        "--data-dir",
+        data,
+        "--site",
+        "HMP Example",
+        "--wing",
+        "B",
+        "--trusted-key",
+        key,
+    ];
+    ok("insideout-provision", &args, None);
 }
 
 fn keygen(t: &Path, name: &str) -> String {
@@ -72,22 +71,7 @@ fn trusting_a_new_key_and_removing_facilitators_keeps_everything_else() {
     let d = p(&data);
     let old = keygen(t, "old");
     let new = keygen(t, "new");
-    ok(
-        "insideout-provision",
-        &[
-            "kiosk",
-            "init",
-            "--data-dir",
-            d,
-            "--site",
-            "HMP Example",
-            "--wing",
-            "B",
-            "--trusted-key",
-            &old,
-        ],
-        None,
-    );
+    init(d, &old);
     let add = ["kiosk", "add-facilitator", "--data-dir", d, "--id", "f-100"];
     ok("insideout-provision", &add, Some("583920\n"));
     ok(
@@ -263,22 +247,7 @@ fn a_kiosk_restored_from_its_backup_on_new_hardware_loses_nothing() {
     let data = t.join("data");
     let d = p(&data);
     let content = keygen(t, "content");
-    ok(
-        "insideout-provision",
-        &[
-            "kiosk",
-            "init",
-            "--data-dir",
-            d,
-            "--site",
-            "HMP Example",
-            "--wing",
-            "B",
-            "--trusted-key",
-            &content,
-        ],
-        None,
-    );
+    init(d, &content);
     let pack = pack(t, "content", 1);
     ok("insideout-kiosk", &["import", &pack, "--data-dir", d], None);
     let simulate = |dir: &str, seed: &str| {
