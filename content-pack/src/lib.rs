@@ -46,8 +46,8 @@ pub use keys::{
 };
 pub use manifest::{Approval, FileEntry, Manifest, PackPath, FORMAT_VERSION, PRODUCT};
 pub use programme::{
-    ParticipantText, Phase, PhaseKind, Point, Programme, Session, Tool, Worksheet, WorksheetField,
-    WorksheetKind,
+    GuideSection, ParticipantText, Phase, PhaseKind, Point, PointPicture, Programme, Session, Tool,
+    Worksheet, WorksheetField, WorksheetKind,
 };
 pub use source::{load_source, MediaFile, Source, SourceError};
 pub use store::{

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ProgrammeError;
 
-/// Shortest and longest session a programme may hold, in minutes.
-pub const SESSION_MINUTES: std::ops::RangeInclusive<u32> = 60..=120;
+/// Shortest and longest session a programme may hold, in minutes (SMART:
+/// 60 to 90).
+pub const SESSION_MINUTES: std::ops::RangeInclusive<u32> = 60..=90;
 
 /// The whole programme shipped in one pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +25,34 @@ pub struct Programme {
     pub sessions: Vec<Session>,
     /// Every tool a session may use.
     pub tools: Vec<Tool>,
+    /// A picture for each of the 4 points, in point order.
+    pub point_pictures: Vec<PointPicture>,
+    /// The facilitator safety and disclosure guide: shown to the facilitator
+    /// and printed, never shown to the room.
+    pub safety_guide: Vec<GuideSection>,
+}
+
+/// The picture that stands for one point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointPicture {
+    /// Which point.
+    pub point: Point,
+    /// A file under `media/` in the pack.
+    pub picture: String,
+}
+
+/// One part of the facilitator safety and disclosure guide, e.g. "Self-harm
+/// and suicide" with what to do, step by step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideSection {
+    /// Stable id, e.g. `self-harm`.
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// What to do, in order.
+    pub steps: Vec<String>,
 }
 
 /// One of the four points that organise the programme.
@@ -85,7 +114,7 @@ pub struct Session {
     /// Position in the programme, from 1.
     pub number: u32,
     /// Short title shown in lists.
-    pub title: String,
+    pub title: ParticipantText,
     /// The point(s) this session works on.
     pub points: Vec<Point>,
     /// Planned length; equals the sum of the phases' minutes.
@@ -151,14 +180,50 @@ impl fmt::Display for PhaseKind {
     }
 }
 
-/// Words for the screen, in two versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Words for the screen, in two versions. Every text a participant sees is
+/// one of these.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParticipantText {
     /// The usual text.
     pub standard: String,
     /// The same ideas in the plainest words, for the plain-language toggle.
     pub plain: String,
+}
+
+impl ParticipantText {
+    /// Both versions.
+    pub fn new(standard: impl Into<String>, plain: impl Into<String>) -> ParticipantText {
+        ParticipantText {
+            standard: standard.into(),
+            plain: plain.into(),
+        }
+    }
+
+    /// The plain version when `plain` is set, else the standard one.
+    pub fn pick(&self, plain: bool) -> &str {
+        if plain {
+            &self.plain
+        } else {
+            &self.standard
+        }
+    }
+
+    /// Whether both versions are blank.
+    pub fn is_blank(&self) -> bool {
+        self.standard.trim().is_empty() && self.plain.trim().is_empty()
+    }
+
+    /// Which version is missing, if one is: `standard` or `plain`.
+    fn missing(&self) -> Option<&'static str> {
+        if self.standard.trim().is_empty() {
+            Some("standard")
+        } else if self.plain.trim().is_empty() {
+            Some("plain")
+        } else {
+            None
+        }
+    }
 }
 
 /// One phase of a session.
@@ -168,7 +233,7 @@ pub struct Phase {
     /// Which of the five phases this is.
     pub kind: PhaseKind,
     /// Heading on screen.
-    pub title: String,
+    pub title: ParticipantText,
     /// Suggested minutes.
     pub minutes: u32,
     /// What the group sees.
@@ -190,13 +255,15 @@ pub struct Tool {
     /// Stable id, e.g. `cost-benefit`; phases refer to it.
     pub id: String,
     /// Name shown on screen.
-    pub name: String,
+    pub name: ParticipantText,
     /// The point(s) the tool supports.
     pub points: Vec<Point>,
     /// One line on what it is for.
-    pub summary: String,
+    pub summary: ParticipantText,
     /// Numbered steps, in order.
-    pub steps: Vec<String>,
+    pub steps: Vec<ParticipantText>,
+    /// The picture that stands for the tool: a file under `media/`.
+    pub picture: String,
     /// The worksheet the group fills in together (never saved).
     pub worksheet: Worksheet,
 }
@@ -228,10 +295,10 @@ pub struct Worksheet {
 #[serde(deny_unknown_fields)]
 pub struct WorksheetField {
     /// Heading of the box.
-    pub label: String,
-    /// A short prompt shown inside the empty box.
+    pub label: ParticipantText,
+    /// A short prompt shown inside the empty box; both versions blank for none.
     #[serde(default)]
-    pub prompt: String,
+    pub prompt: ParticipantText,
 }
 
 impl Programme {
@@ -246,7 +313,7 @@ impl Programme {
     }
 
     /// Checks the rules every programme follows; the error names the session,
-    /// phase or tool at fault.
+    /// phase or tool at fault, and the field (as the source files spell it).
     pub fn validate(&self) -> Result<(), ProgrammeError> {
         let bad = |at: String, problem: String| Err(ProgrammeError { at, problem });
         if self.title.trim().is_empty() {
@@ -255,6 +322,47 @@ impl Programme {
         if self.sessions.is_empty() {
             return bad("programme".into(), "it has no sessions".into());
         }
+        for point in Point::ALL {
+            let pictures: Vec<&PointPicture> = self
+                .point_pictures
+                .iter()
+                .filter(|p| p.point == point)
+                .collect();
+            let at = format!("{point}");
+            match pictures.as_slice() {
+                [one] => check_media(&one.picture).or_else(|p| bad(at, p))?,
+                [] => {
+                    return bad(
+                        at,
+                        "it has no picture (field `picture` of its [[points]] entry in pack.toml)"
+                            .into(),
+                    )
+                }
+                _ => {
+                    return bad(
+                        at,
+                        "it has more than one [[points]] entry in pack.toml".into(),
+                    )
+                }
+            }
+        }
+        let mut guide_ids = BTreeSet::new();
+        for section in &self.safety_guide {
+            let at = format!("safety guide section `{}`", section.id);
+            check_id(&section.id).or_else(|p| bad(at.clone(), p))?;
+            if !guide_ids.insert(section.id.as_str()) {
+                return bad(at, "the id is used by another section too".into());
+            }
+            if section.title.trim().is_empty() {
+                return bad(at, "field `title` is empty".into());
+            }
+            if section.steps.is_empty() || section.steps.iter().any(|s| s.trim().is_empty()) {
+                return bad(
+                    at,
+                    "field `steps` needs at least one step, and no step may be empty".into(),
+                );
+            }
+        }
         let mut tools = HashMap::new();
         for tool in &self.tools {
             let at = format!("tool `{}`", tool.id);
@@ -262,33 +370,31 @@ impl Programme {
             if tools.insert(tool.id.as_str(), tool).is_some() {
                 return bad(at, "the id is used by another tool too".into());
             }
-            for (what, text) in [("name", &tool.name), ("summary", &tool.summary)] {
-                if text.trim().is_empty() {
-                    return bad(at, format!("the {what} is empty"));
-                }
-            }
+            both(&tool.name, "name", "plain_name").or_else(|p| bad(at.clone(), p))?;
+            both(&tool.summary, "summary", "plain_summary").or_else(|p| bad(at.clone(), p))?;
             if tool.points.is_empty() {
                 return bad(at, "it names no point".into());
             }
-            if tool.steps.is_empty() || tool.steps.iter().any(|s| s.trim().is_empty()) {
-                return bad(
-                    at,
-                    "it needs at least one step, and no step may be empty".into(),
-                );
+            if tool.steps.is_empty() {
+                return bad(at, "it needs at least one step".into());
             }
+            for (i, step) in tool.steps.iter().enumerate() {
+                both(step, "text", "plain")
+                    .or_else(|p| bad(at.clone(), format!("step {}: {p}", i + 1)))?;
+            }
+            check_media(&tool.picture)
+                .or_else(|p| bad(at.clone(), format!("field `picture`: {p}")))?;
             if tool.worksheet.fields.is_empty() {
                 return bad(at, "its worksheet has no fields".into());
             }
-            if let Some(f) = tool
-                .worksheet
-                .fields
-                .iter()
-                .find(|f| f.label.trim().is_empty())
-            {
-                return bad(
-                    at,
-                    format!("a worksheet field has no label (prompt `{}`)", f.prompt),
-                );
+            for (i, f) in tool.worksheet.fields.iter().enumerate() {
+                let field = format!("worksheet field {}", i + 1);
+                both(&f.label, "label", "plain_label")
+                    .or_else(|p| bad(at.clone(), format!("{field}: {p}")))?;
+                if !f.prompt.is_blank() {
+                    both(&f.prompt, "prompt", "plain_prompt")
+                        .or_else(|p| bad(at.clone(), format!("{field}: {p}")))?;
+                }
             }
         }
         let mut ids = BTreeSet::new();
@@ -302,9 +408,7 @@ impl Programme {
             if !numbers.insert(session.number) {
                 return bad(at, "the number is used by another session too".into());
             }
-            if session.title.trim().is_empty() {
-                return bad(at, "the title is empty".into());
-            }
+            both(&session.title, "title", "plain_title").or_else(|p| bad(at.clone(), p))?;
             if session.points.is_empty() {
                 return bad(at, "it names no point".into());
             }
@@ -312,8 +416,10 @@ impl Programme {
                 return bad(
                     at,
                     format!(
-                        "it lasts {} minutes; sessions last 60 to 120",
-                        session.minutes
+                        "it lasts {} minutes; sessions last {} to {}",
+                        session.minutes,
+                        SESSION_MINUTES.start(),
+                        SESSION_MINUTES.end()
                     ),
                 );
             }
@@ -340,12 +446,8 @@ impl Programme {
                 if phase.minutes == 0 {
                     return bad(at, "it has 0 minutes".into());
                 }
-                if phase.title.trim().is_empty() {
-                    return bad(at, "the title is empty".into());
-                }
-                if phase.text.standard.trim().is_empty() || phase.text.plain.trim().is_empty() {
-                    return bad(at, "it needs both the standard and the plain text".into());
-                }
+                both(&phase.title, "title", "plain_title").or_else(|p| bad(at.clone(), p))?;
+                both(&phase.text, "text", "plain").or_else(|p| bad(at.clone(), p))?;
                 if phase.facilitator_notes.is_empty() {
                     return bad(at, "it has no facilitator notes".into());
                 }
@@ -359,22 +461,53 @@ impl Programme {
                     return bad(at, "main work must use at least one tool".into());
                 }
                 if let Some(media) = &phase.media {
-                    if !media.starts_with("media/") || crate::PackPath::new(media).is_err() {
-                        return bad(at, format!("media `{media}` must be a file under media/"));
-                    }
+                    check_media(media)
+                        .or_else(|p| bad(at.clone(), format!("field `media`: {p}")))?;
                 }
             }
         }
         Ok(())
     }
 
-    /// Paths under `media/` the programme refers to.
+    /// Paths under `media/` the programme refers to: phases', tools' and
+    /// points' pictures.
     pub fn media_paths(&self) -> BTreeSet<&str> {
         self.sessions
             .iter()
             .flat_map(|s| s.phases.iter())
             .filter_map(|p| p.media.as_deref())
+            .chain(self.tools.iter().map(|t| t.picture.as_str()))
+            .chain(self.point_pictures.iter().map(|p| p.picture.as_str()))
             .collect()
+    }
+
+    /// The picture for `point`, if the programme has one.
+    pub fn point_picture(&self, point: Point) -> Option<&str> {
+        self.point_pictures
+            .iter()
+            .find(|p| p.point == point)
+            .map(|p| p.picture.as_str())
+    }
+}
+
+/// Both versions of a participant text are there; the error names the
+/// field that is empty.
+fn both(text: &ParticipantText, standard: &str, plain: &str) -> Result<(), String> {
+    match text.missing() {
+        Some("standard") => Err(format!("field `{standard}` is empty")),
+        Some(_) => Err(format!(
+            "field `{plain}` is empty: every text the room sees needs a plain version"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A media path is a file under `media/` that a pack may carry.
+fn check_media(media: &str) -> Result<(), String> {
+    if media.starts_with("media/") && crate::PackPath::new(media).is_ok() {
+        Ok(())
+    } else {
+        Err(format!("`{media}` must be a file under media/"))
     }
 }
 

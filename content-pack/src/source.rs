@@ -4,9 +4,12 @@
 //! A source folder holds:
 //!
 //! ```text
-//! pack.toml              id, title, [approval] approved_by + reference
+//! pack.toml              id, title, [approval] approved_by + reference, and
+//!                        [[points]]: a picture for each of the 4 points
+//! safety.toml            the facilitator safety and disclosure guide, [[sections]]
 //! sessions/*.toml        one session each, with its [[phases]]
-//! tools/<id>.toml        one tool each, with its [worksheet] and [[worksheet.fields]]
+//! tools/<id>.toml        one tool each, with its [[steps]], [worksheet] and
+//!                        [[worksheet.fields]], and a picture
 //! media/**               pictures and sounds; every file here goes into the pack
 //! *.md                   notes for the content team (never packed)
 //! ```
@@ -14,7 +17,11 @@
 //! `content-pack/sample/README.md` describes every field for people who are
 //! not programmers. This module's job is to be strict and to say exactly
 //! where a mistake is: every error names the file, and where it can, the line,
-//! the phase or worksheet field, and the field name.
+//! the phase, step or worksheet field, and the field name.
+//!
+//! Every text the room sees comes in two versions, the usual words and the
+//! plainest words (`title` and `plain_title`, `text` and `plain`, `name` and
+//! `plain_name`…): the source format has no way to leave a plain version out.
 //!
 //! It refuses links, devices and other odd files anywhere in the folder, media
 //! names a pack may not carry, and anything it does not recognise, rather than
@@ -31,7 +38,8 @@ use serde::{Deserialize, Deserializer};
 use crate::error::ProgrammeError;
 use crate::manifest::{Approval, PackPath};
 use crate::programme::{
-    ParticipantText, Phase, PhaseKind, Point, Programme, Session, Tool, Worksheet,
+    GuideSection, ParticipantText, Phase, PhaseKind, Point, PointPicture, Programme, Session, Tool,
+    Worksheet, WorksheetField, WorksheetKind,
 };
 
 /// Largest TOML file the loader reads; real ones are a few kilobytes.
@@ -178,6 +186,45 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         }
     }
 
+    let media_paths: BTreeSet<&str> = layout.media.iter().map(|m| m.pack_path.as_str()).collect();
+    let no_media = |file: &str, at: &str, m: &str| {
+        invalid(
+            file,
+            at,
+            &format!("there is no file `{m}`; write the path as media/<file name> and put the file in the media folder"),
+        )
+    };
+    let mut point_pictures = Vec::new();
+    for (i, p) in pack.points.into_iter().enumerate() {
+        let at = format!(
+            "points entry {} (point {}): field `picture`",
+            i + 1,
+            p.number.0.number()
+        );
+        if !media_paths.contains(p.picture.as_str()) {
+            return Err(no_media(&pack_file, &at, &p.picture));
+        }
+        point_pictures.push(PointPicture {
+            point: p.number.0,
+            picture: p.picture,
+        });
+    }
+
+    let safety_file = layout.safety_toml.clone().ok_or(SourceError::Missing {
+        file: "safety.toml".into(),
+        hint: "every pack source carries the facilitator safety and disclosure guide; copy the sample's safety.toml and adapt it",
+    })?;
+    let safety: SafetyToml = parse(dir, &safety_file)?;
+    let safety_guide: Vec<GuideSection> = safety
+        .sections
+        .into_iter()
+        .map(|g| GuideSection {
+            id: g.id,
+            title: g.title,
+            steps: g.steps,
+        })
+        .collect();
+
     // Tools first, so sessions can be checked against them.
     let mut tools: Vec<Tool> = Vec::new();
     let mut tool_files: BTreeMap<String, String> = BTreeMap::new();
@@ -194,18 +241,36 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
                 ),
             ));
         }
+        if !media_paths.contains(tool.picture.as_str()) {
+            return Err(no_media(file, "field `picture`", &tool.picture));
+        }
         tool_files.insert(tool.id.clone(), file.clone());
         tools.push(Tool {
             id: tool.id,
-            name: tool.name,
+            name: ParticipantText::new(tool.name, tool.plain_name),
             points: tool.points.into_iter().map(|p| p.0).collect(),
-            summary: tool.summary,
-            steps: tool.steps,
-            worksheet: tool.worksheet,
+            summary: ParticipantText::new(tool.summary, tool.plain_summary),
+            steps: tool
+                .steps
+                .into_iter()
+                .map(|s| ParticipantText::new(s.text, s.plain))
+                .collect(),
+            picture: tool.picture,
+            worksheet: Worksheet {
+                kind: tool.worksheet.kind,
+                fields: tool
+                    .worksheet
+                    .fields
+                    .into_iter()
+                    .map(|f| WorksheetField {
+                        label: ParticipantText::new(f.label, f.plain_label),
+                        prompt: ParticipantText::new(f.prompt, f.plain_prompt),
+                    })
+                    .collect(),
+            },
         });
     }
 
-    let media_paths: BTreeSet<&str> = layout.media.iter().map(|m| m.pack_path.as_str()).collect();
     if layout.sessions.is_empty() {
         return Err(SourceError::Missing {
             file: "sessions/*.toml".into(),
@@ -246,7 +311,7 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
             }
             phases.push(Phase {
                 kind: phase.kind,
-                title: phase.title,
+                title: ParticipantText::new(phase.title, phase.plain_title),
                 minutes: phase.minutes,
                 text: ParticipantText {
                     standard: phase.text,
@@ -261,7 +326,7 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
             Session {
                 id: session.id,
                 number: session.number,
-                title: session.title,
+                title: ParticipantText::new(session.title, session.plain_title),
                 points: session.points.into_iter().map(|p| p.0).collect(),
                 minutes: session.minutes,
                 phases,
@@ -299,9 +364,15 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         title: pack.title,
         sessions: sessions.into_iter().map(|(s, _)| s).collect(),
         tools,
+        point_pictures,
+        safety_guide,
     };
     programme.validate().map_err(|e| {
-        let file = file_of(&e.at, &session_files, &tool_files).unwrap_or(pack_file.clone());
+        let file = if e.at.starts_with("safety guide") {
+            safety_file.clone()
+        } else {
+            file_of(&e.at, &session_files, &tool_files).unwrap_or(pack_file.clone())
+        };
         SourceError::Programme { file, source: e }
     })?;
 
@@ -332,6 +403,7 @@ fn file_of(
 /// The files found in a source folder, as paths relative to it with `/`.
 struct Layout {
     pack_toml: Option<String>,
+    safety_toml: Option<String>,
     sessions: Vec<String>,
     tools: Vec<String>,
     media: Vec<MediaFile>,
@@ -347,6 +419,7 @@ impl Layout {
     fn scan(dir: &Path) -> Result<Layout, SourceError> {
         let mut layout = Layout {
             pack_toml: None,
+            safety_toml: None,
             sessions: Vec::new(),
             tools: Vec::new(),
             media: Vec::new(),
@@ -356,6 +429,7 @@ impl Layout {
         for (name, kind) in list(dir, "")? {
             match (name.as_str(), kind) {
                 ("pack.toml", Kind::File(_)) => layout.pack_toml = Some(name),
+                ("safety.toml", Kind::File(_)) => layout.safety_toml = Some(name),
                 ("sessions", Kind::Folder) => {
                     seen_sessions = true;
                     layout.sessions = toml_files(dir, "sessions")?;
@@ -369,7 +443,7 @@ impl Layout {
                 _ => {
                     return Err(SourceError::Unexpected {
                         file: name,
-                        hint: "a pack source holds only pack.toml, the sessions, tools and media folders, and .md notes; move this elsewhere",
+                        hint: "a pack source holds only pack.toml, safety.toml, the sessions, tools and media folders, and .md notes; move this elsewhere",
                     })
                 }
             }
@@ -671,6 +745,9 @@ fn table_at(text: &str, offset: usize) -> Option<String> {
             format!("phase {n}{kind}")
         }
         "worksheet.fields" => format!("worksheet field {n}"),
+        "steps" if n > 0 => format!("step {n}"),
+        "points" if n > 0 => format!("points entry {n}"),
+        "sections" if n > 0 => format!("section {n}"),
         other if n > 0 => format!("[[{other}]] number {n}"),
         other => other.to_owned(),
     })
@@ -769,6 +846,32 @@ struct PackToml {
     id: String,
     title: String,
     approval: Approval,
+    #[serde(default)]
+    points: Vec<PointToml>,
+}
+
+/// One `[[points]]` table of `pack.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PointToml {
+    number: SourcePoint,
+    picture: String,
+}
+
+/// `safety.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SafetyToml {
+    sections: Vec<SectionToml>,
+}
+
+/// One `[[sections]]` table of `safety.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionToml {
+    id: String,
+    title: String,
+    steps: Vec<String>,
 }
 
 /// One file of `sessions/`.
@@ -778,6 +881,7 @@ struct SessionToml {
     id: String,
     number: u32,
     title: String,
+    plain_title: String,
     points: Vec<SourcePoint>,
     minutes: u32,
     phases: Vec<PhaseToml>,
@@ -789,6 +893,7 @@ struct SessionToml {
 struct PhaseToml {
     kind: PhaseKind,
     title: String,
+    plain_title: String,
     minutes: u32,
     text: String,
     plain: String,
@@ -805,10 +910,42 @@ struct PhaseToml {
 struct ToolToml {
     id: String,
     name: String,
+    plain_name: String,
     points: Vec<SourcePoint>,
     summary: String,
-    steps: Vec<String>,
-    worksheet: Worksheet,
+    plain_summary: String,
+    picture: String,
+    steps: Vec<StepToml>,
+    worksheet: WorksheetToml,
+}
+
+/// One `[[steps]]` table of a tool file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepToml {
+    text: String,
+    plain: String,
+}
+
+/// A tool file's `[worksheet]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorksheetToml {
+    kind: WorksheetKind,
+    fields: Vec<FieldToml>,
+}
+
+/// One `[[worksheet.fields]]` table: a box, its heading and its hint, each
+/// in two versions (the hint may be left out, both versions together).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldToml {
+    label: String,
+    plain_label: String,
+    #[serde(default)]
+    prompt: String,
+    #[serde(default)]
+    plain_prompt: String,
 }
 
 /// A point written as its number, 1 to 4, as the content team says it.

@@ -218,9 +218,9 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
                 .iter()
                 .map(|t| ToolJson {
                     id: &t.id,
-                    name: &t.name,
+                    name: &t.name.standard,
                     points: t.points.iter().map(|p| p.number()).collect(),
-                    summary: &t.summary,
+                    summary: &t.summary.standard,
                 })
                 .collect(),
         };
@@ -273,7 +273,7 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
             out,
             "  {:>2}. {} — point {}, {} min, tools: {}",
             s.number,
-            t(&s.title),
+            t(&s.title.standard),
             points.join("+"),
             s.minutes,
             t(&s.tool_ids().join(", "))
@@ -281,7 +281,7 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
     }
     writeln!(out, "\n{} tools", programme.tools.len())?;
     for tool in &programme.tools {
-        writeln!(out, "  {:<24} {}", t(&tool.id), t(&tool.summary))?;
+        writeln!(out, "  {:<24} {}", t(&tool.id), t(&tool.summary.standard))?;
     }
     crate::emit(&out)
 }
@@ -293,7 +293,7 @@ fn sessions_json(programme: &Programme) -> Vec<SessionJson<'_>> {
         .map(|s| SessionJson {
             number: s.number,
             id: &s.id,
-            title: &s.title,
+            title: &s.title.standard,
             points: s.points.iter().map(|p| p.number()).collect(),
             minutes: s.minutes,
             tools: s.tool_ids(),

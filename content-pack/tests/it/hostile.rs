@@ -236,6 +236,8 @@ fn a_pack_signed_with_the_minisign_tool_installs() {
     let trusted = TrustedKeys::new(vec![key.clone()]);
 
     let programme = serde_json::to_vec(&tiny_programme("signed by minisign")).unwrap();
+    // The tiny programme's pictures.
+    let picture = b"<svg>four points</svg>";
     let sha = |d: &[u8]| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(d));
     let pack_with_signer = |signer: String, name: &str| {
         let src = fx.path(name);
@@ -245,7 +247,10 @@ fn a_pack_signed_with_the_minisign_tool_installs() {
             "created": t0().to_rfc3339(),
             "approval": {"approved_by": "x", "reference": "y"},
             "signer_key_id": signer,
-            "files": [{"path": "programme.json", "size": programme.len(), "sha256": sha(&programme)}],
+            "files": [
+                {"path": "programme.json", "size": programme.len(), "sha256": sha(&programme)},
+                {"path": "media/points.svg", "size": picture.len(), "sha256": sha(picture)},
+            ],
         });
         fs::write(
             src.join("manifest.json"),
@@ -253,6 +258,8 @@ fn a_pack_signed_with_the_minisign_tool_installs() {
         )
         .unwrap();
         fs::write(src.join("programme.json"), &programme).unwrap();
+        fs::create_dir_all(src.join("media")).unwrap();
+        fs::write(src.join("media/points.svg"), picture).unwrap();
         let status = Command::new("minisign")
             .args(["-S", "-s"])
             .arg(&secret)
@@ -267,7 +274,7 @@ fn a_pack_signed_with_the_minisign_tool_installs() {
         assert!(status.success());
         fs::write(
             src.join("order"),
-            "manifest.json\nmanifest.sig\nprogramme.json\n",
+            "manifest.json\nmanifest.sig\nprogramme.json\nmedia/points.svg\n",
         )
         .unwrap();
         let out = fx.path(&format!("{name}.iopack"));

@@ -4,6 +4,7 @@ mod hostile;
 mod powercut;
 mod processes;
 mod props;
+mod readability;
 mod roundtrip;
 mod sample;
 mod source_errors;

@@ -15,32 +15,68 @@ title = "Test programme"
 [approval]
 approved_by = "Test lead"
 reference = "T-1"
+
+[[points]]
+number = 1
+picture = "media/pic.svg"
+
+[[points]]
+number = 2
+picture = "media/pic.svg"
+
+[[points]]
+number = 3
+picture = "media/pic.svg"
+
+[[points]]
+number = 4
+picture = "media/pic.svg"
+"#;
+
+const SAFETY: &str = r#"
+[[sections]]
+id = "harm"
+title = "Risk of harm"
+steps = ["Tell the wing officer before the group leaves."]
 "#;
 
 const TOOL: &str = r#"
 id = "abc"
 name = "ABC"
+plain_name = "A, B, C"
 points = [3]
 summary = "Test a belief."
-steps = ["Write A.", "Write B."]
+plain_summary = "Check a thought."
+picture = "media/pic.svg"
+
+[[steps]]
+text = "Write A."
+plain = "Put A."
+
+[[steps]]
+text = "Write B."
+plain = "Put B."
 
 [worksheet]
 kind = "list"
 
 [[worksheet.fields]]
 label = "A"
+plain_label = "What happened"
 "#;
 
 const SESSION: &str = r#"
 id = "s01-test"
 number = 1
 title = "Test session"
+plain_title = "Test"
 points = [3]
 minutes = 60
 
 [[phases]]
 kind = "welcome"
 title = "Welcome"
+plain_title = "Welcome"
 minutes = 10
 text = "Hello."
 plain = "Hi."
@@ -49,6 +85,7 @@ facilitator_notes = ["Say: hello."]
 [[phases]]
 kind = "check-in"
 title = "Check-in"
+plain_title = "Check-in"
 minutes = 10
 text = "How are you?"
 plain = "How are you?"
@@ -57,6 +94,7 @@ facilitator_notes = ["Say: go round."]
 [[phases]]
 kind = "agenda"
 title = "Agenda"
+plain_title = "Agenda"
 minutes = 5
 text = "Today: ABC."
 plain = "Today: ABC."
@@ -65,6 +103,7 @@ facilitator_notes = ["Say: agree topics."]
 [[phases]]
 kind = "main-work"
 title = "ABC"
+plain_title = "ABC"
 minutes = 30
 tools = ["abc"]
 text = "Let us do the ABC."
@@ -74,6 +113,7 @@ facilitator_notes = ["Say: explain it."]
 [[phases]]
 kind = "check-out"
 title = "Check-out"
+plain_title = "Check-out"
 minutes = 5
 text = "Bye."
 plain = "Bye."
@@ -88,6 +128,7 @@ fn valid_source() -> TempDir {
     fs::create_dir_all(root.join("tools")).unwrap();
     fs::create_dir_all(root.join("media")).unwrap();
     fs::write(root.join("pack.toml"), PACK).unwrap();
+    fs::write(root.join("safety.toml"), SAFETY).unwrap();
     fs::write(root.join("tools/abc.toml"), TOOL).unwrap();
     fs::write(root.join("sessions/01-test.toml"), SESSION).unwrap();
     fs::write(root.join("media/pic.svg"), "<svg/>").unwrap();
@@ -150,7 +191,7 @@ fn media_is_listed_recursively_and_sorted_by_pack_path() {
 #[test]
 fn an_unknown_field_names_the_file_line_and_field() {
     let dir = valid_source();
-    edit(dir.path(), "tools/abc.toml", "steps =", "stpes =");
+    edit(dir.path(), "tools/abc.toml", "summary =", "sumary =");
     let (e, message) = load_err(dir.path());
     assert!(
         matches!(e, SourceError::Invalid { line: Some(6), .. }),
@@ -161,8 +202,8 @@ fn an_unknown_field_names_the_file_line_and_field() {
         &[
             "tools/abc.toml",
             "line 6",
-            "unknown field `stpes`",
-            "`steps`",
+            "unknown field `sumary`",
+            "`summary`",
         ],
     );
 }
@@ -528,7 +569,7 @@ fn a_programme_rule_broken_in_a_tool_is_reported_with_the_tool_file() {
     let (_, message) = load_err(dir.path());
     assert_mentions(
         &message,
-        &["tools/abc.toml", "tool `abc`", "summary is empty"],
+        &["tools/abc.toml", "tool `abc`", "field `summary` is empty"],
     );
 }
 
@@ -552,6 +593,211 @@ fn phases_written_as_a_single_table_are_refused_without_a_crash() {
     assert_mentions(&message, &["sessions/01-test.toml", "line"]);
 }
 
+/// Every text the room sees has a plain version (issue 10): leaving one out,
+/// or leaving it blank, is refused with the file and the field named.
+#[test]
+fn every_participant_text_without_its_plain_version_is_refused_naming_file_and_field() {
+    let cases: [(&str, &str, &[&str]); 7] = [
+        (
+            "sessions/01-test.toml",
+            "plain_title = \"Test\"\n",
+            &["field `plain_title` is missing"],
+        ),
+        (
+            "sessions/01-test.toml",
+            "plain = \"Hi.\"\n",
+            &["phase 1 (welcome)", "field `plain` is missing"],
+        ),
+        (
+            "tools/abc.toml",
+            "plain_name = \"A, B, C\"\n",
+            &["field `plain_name` is missing"],
+        ),
+        (
+            "tools/abc.toml",
+            "plain_summary = \"Check a thought.\"\n",
+            &["field `plain_summary` is missing"],
+        ),
+        (
+            "tools/abc.toml",
+            "plain = \"Put B.\"\n",
+            &["step 2", "field `plain` is missing"],
+        ),
+        (
+            "tools/abc.toml",
+            "plain_label = \"What happened\"\n",
+            &["worksheet field 1", "field `plain_label` is missing"],
+        ),
+        (
+            "sessions/01-test.toml",
+            "plain_title = \"ABC\"\n",
+            &["phase 4 (main-work)", "field `plain_title` is missing"],
+        ),
+    ];
+    for (file, line, parts) in cases {
+        let dir = valid_source();
+        edit(dir.path(), file, line, "");
+        let (_, message) = load_err(dir.path());
+        let mut expected = vec![file];
+        expected.extend_from_slice(parts);
+        assert_mentions(&message, &expected);
+    }
+}
+
+#[test]
+fn a_blank_plain_version_is_refused_naming_the_field() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "tools/abc.toml",
+        "plain = \"Put B.\"",
+        "plain = \" \"",
+    );
+    let (e, message) = load_err(dir.path());
+    assert!(matches!(e, SourceError::Programme { .. }), "{e:?}");
+    assert_mentions(
+        &message,
+        &[
+            "tools/abc.toml",
+            "tool `abc`",
+            "step 2",
+            "field `plain` is empty",
+        ],
+    );
+
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "sessions/01-test.toml",
+        "plain_title = \"Check-in\"",
+        "plain_title = \"\"",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "sessions/01-test.toml",
+            "phase Check-in",
+            "field `plain_title` is empty",
+        ],
+    );
+}
+
+#[test]
+fn a_prompt_without_its_plain_version_is_refused_but_no_prompt_at_all_loads() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "tools/abc.toml",
+        "plain_label = \"What happened\"",
+        "plain_label = \"What happened\"\nprompt = \"Just the facts\"",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "tools/abc.toml",
+            "worksheet field 1",
+            "field `plain_prompt` is empty",
+        ],
+    );
+    load_source(valid_source().path()).unwrap();
+}
+
+#[test]
+fn a_tool_without_a_picture_or_with_a_missing_one_is_refused() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "tools/abc.toml",
+        "picture = \"media/pic.svg\"\n",
+        "",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(&message, &["tools/abc.toml", "field `picture` is missing"]);
+
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "tools/abc.toml",
+        "picture = \"media/pic.svg\"",
+        "picture = \"media/abc.svg\"",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "tools/abc.toml",
+            "field `picture`",
+            "no file `media/abc.svg`",
+        ],
+    );
+}
+
+#[test]
+fn every_point_needs_a_picture_named_in_pack_toml() {
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "pack.toml",
+        "[[points]]\nnumber = 3\npicture = \"media/pic.svg\"\n",
+        "",
+    );
+    let (e, message) = load_err(dir.path());
+    assert!(matches!(e, SourceError::Programme { .. }), "{e:?}");
+    assert_mentions(&message, &["pack.toml", "Point 3", "no picture"]);
+
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "pack.toml",
+        "number = 2\npicture = \"media/pic.svg\"",
+        "number = 2\npicture = \"media/urges.svg\"",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "pack.toml",
+            "points entry 2 (point 2)",
+            "field `picture`",
+            "media/urges.svg",
+        ],
+    );
+}
+
+#[test]
+fn the_safety_guide_is_required_and_checked() {
+    let dir = valid_source();
+    fs::remove_file(dir.path().join("safety.toml")).unwrap();
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &["safety.toml is missing", "safety and disclosure guide"],
+    );
+
+    let dir = valid_source();
+    edit(
+        dir.path(),
+        "safety.toml",
+        "steps = [\"Tell the wing officer before the group leaves.\"]",
+        "steps = []",
+    );
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &["safety.toml", "section `harm`", "field `steps`"],
+    );
+
+    let dir = valid_source();
+    edit(dir.path(), "safety.toml", "title =", "titel =");
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &["safety.toml", "section 1", "unknown field `titel`"],
+    );
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, .. Default::default() })]
 
@@ -560,7 +806,7 @@ proptest::proptest! {
     /// loader's line and field finding never panics.
     #[test]
     fn any_edit_loads_or_names_the_file(
-        file in proptest::sample::select(vec!["sessions/01-test.toml", "tools/abc.toml", "pack.toml"]),
+        file in proptest::sample::select(vec!["sessions/01-test.toml", "tools/abc.toml", "pack.toml", "safety.toml"]),
         at in proptest::prelude::any::<proptest::sample::Index>(),
         len in 0usize..40,
         insert in "[\\[\\]\"'=,{}#\\n a-z0-9.é-]{0,12}",

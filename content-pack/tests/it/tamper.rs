@@ -171,14 +171,18 @@ fn every_version_a_pack_can_have_installs_and_keeps_working() {
         1 << 63,
         u64::MAX,
     ] {
-        let pack = fx.build_opts(&tiny_programme(&format!("v{version}")), &opts(version), &[]);
+        let pack = fx.build_opts(
+            &tiny_programme(&format!("v{version}")),
+            &opts(version),
+            &fx.media(&[]),
+        );
         fx.install(&pack).unwrap();
         // Opening the store again (as every command and the kiosk do) finds it.
         let installed = fx.store().installed().unwrap().unwrap();
         assert_eq!(installed.manifest().version, version);
         installed.programme().unwrap();
     }
-    let again = fx.build_opts(&tiny_programme("again"), &opts(u64::MAX), &[]);
+    let again = fx.build_opts(&tiny_programme("again"), &opts(u64::MAX), &fx.media(&[]));
     assert!(matches!(
         refused(&fx, &again),
         PackError::NotNewer {
@@ -202,7 +206,7 @@ fn an_expired_pack_is_refused_even_with_the_clock_wound_back() {
             .install(p, t0() + Duration::days(days), &mut NoObserver)
     };
     // Expires on day 10; the kiosk's clock says day 11.
-    let pack = fx.build_opts(&tiny_programme("a"), &opts(1, 0, Some(10)), &[]);
+    let pack = fx.build_opts(&tiny_programme("a"), &opts(1, 0, Some(10)), &fx.media(&[]));
     assert!(matches!(
         install_at(&pack, 11),
         Err(PackError::Expired { .. })
@@ -212,12 +216,12 @@ fn an_expired_pack_is_refused_even_with_the_clock_wound_back() {
     // A pack made on day 20 is installed; then the clock is wound back to
     // day 2, and a pack that expired on day 10 is offered.
     install_at(
-        &fx.build_opts(&tiny_programme("b"), &opts(2, 20, None), &[]),
+        &fx.build_opts(&tiny_programme("b"), &opts(2, 20, None), &fx.media(&[])),
         20,
     )
     .unwrap();
     let before = snapshot(&fx.path("content"));
-    let stale = fx.build_opts(&tiny_programme("c"), &opts(3, 1, Some(10)), &[]);
+    let stale = fx.build_opts(&tiny_programme("c"), &opts(3, 1, Some(10)), &fx.media(&[]));
     let err = install_at(&stale, 2).err().unwrap();
     assert!(matches!(err, PackError::Expired { .. }), "{err:?}");
     assert_unchanged(&fx, &before);

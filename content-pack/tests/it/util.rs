@@ -23,7 +23,7 @@ fn text(s: &str) -> ParticipantText {
 pub fn tiny_programme(title: &str) -> Programme {
     let phase = |kind, minutes, tools: &[&str]| Phase {
         kind,
-        title: format!("{kind}"),
+        title: text(&format!("{kind}")),
         minutes,
         text: text("We talk about the week."),
         facilitator_notes: vec!["Keep it short.".into()],
@@ -35,7 +35,7 @@ pub fn tiny_programme(title: &str) -> Programme {
         sessions: vec![Session {
             id: "s01-start".into(),
             number: 1,
-            title: "Getting started".into(),
+            title: text("Getting started"),
             points: vec![Point::Motivation],
             minutes: 60,
             phases: vec![
@@ -48,17 +48,30 @@ pub fn tiny_programme(title: &str) -> Programme {
         }],
         tools: vec![Tool {
             id: "cost-benefit".into(),
-            name: "Cost-benefit analysis".into(),
+            name: text("Cost-benefit analysis"),
             points: vec![Point::Motivation],
-            summary: "Weigh up the good and bad of a choice.".into(),
-            steps: vec!["Fill in the four boxes.".into()],
+            summary: text("Weigh up the good and bad of a choice."),
+            steps: vec![text("Fill in the four boxes.")],
+            picture: "media/points.svg".into(),
             worksheet: Worksheet {
                 kind: WorksheetKind::Grid,
                 fields: vec![WorksheetField {
-                    label: "Good things about using".into(),
-                    prompt: String::new(),
+                    label: text("Good things about using"),
+                    prompt: ParticipantText::default(),
                 }],
             },
+        }],
+        point_pictures: Point::ALL
+            .into_iter()
+            .map(|point| PointPicture {
+                point,
+                picture: "media/points.svg".into(),
+            })
+            .collect(),
+        safety_guide: vec![GuideSection {
+            id: "harm".into(),
+            title: "Risk of harm".into(),
+            steps: vec!["Tell the wing officer before the group leaves.".into()],
         }],
     }
 }
@@ -83,10 +96,14 @@ impl Fixture {
         self.dir.path().join(name)
     }
 
-    /// Writes media files into the fixture and returns their pack paths.
+    /// Writes media files into the fixture and returns their pack paths;
+    /// `media/points.svg`, the tiny programme's pictures, is always among them.
     pub fn media(&self, files: &[(&str, &[u8])]) -> Vec<(PackPath, PathBuf)> {
+        let picture: (&str, &[u8]) = ("media/points.svg", b"<svg>four points</svg>");
+        let extra = (!files.iter().any(|(name, _)| *name == picture.0)).then_some(&picture);
         files
             .iter()
+            .chain(extra)
             .map(|(name, bytes)| {
                 let on_disk = self.path(&format!("src-{}", name.replace('/', "_")));
                 fs::write(&on_disk, bytes).unwrap();

@@ -37,7 +37,7 @@
 //! // Home: continue `kiosk.run_view()` if it is Some, or start a session.
 //! let first = kiosk.sessions()[0].id.clone();
 //! let view = kiosk.start_session(&first)?;
-//! println!("{} ({} of {})", view.phase.title, view.phase_index + 1, view.phase_count);
+//! println!("{} ({} of {})", view.phase.title.standard, view.phase_index + 1, view.phase_count);
 //! // Attendance: the number is gone once the call returns; show the label.
 //! let added = kiosk.add_participant("A1234BC".to_string())?;
 //! println!("{}", added.message()); // "Participant 1 added"

@@ -49,7 +49,7 @@ impl RunContent {
             session: Session {
                 id: session_id,
                 number,
-                title,
+                title: content_pack::ParticipantText::new(title.clone(), title),
                 points: vec![],
                 minutes: 0,
                 phases: vec![],
@@ -165,7 +165,7 @@ impl RunState {
             run_uid,
             session_id: session.id.clone(),
             session_number: session.number,
-            session_title: session.title.clone(),
+            session_title: session.title.standard.clone(),
             facilitator_id: facilitator_id.to_owned(),
             pack_version,
             started: now,
@@ -484,7 +484,7 @@ mod tests {
     fn content() -> RunContent {
         let phase = |kind, minutes| content_pack::Phase {
             kind,
-            title: "t".into(),
+            title: content_pack::ParticipantText::new("t", "t"),
             minutes,
             text: content_pack::ParticipantText {
                 standard: "s".into(),
@@ -496,15 +496,16 @@ mod tests {
         };
         let tool = Tool {
             id: "abc".into(),
-            name: "ABC".into(),
+            name: content_pack::ParticipantText::new("ABC", "A, B, C"),
             points: vec![content_pack::Point::Urges],
-            summary: "s".into(),
-            steps: vec!["one".into()],
+            summary: content_pack::ParticipantText::new("s", "s"),
+            steps: vec![content_pack::ParticipantText::new("one", "one")],
+            picture: "media/abc.svg".into(),
             worksheet: content_pack::Worksheet {
                 kind: content_pack::WorksheetKind::List,
                 fields: vec![content_pack::WorksheetField {
-                    label: "A".into(),
-                    prompt: String::new(),
+                    label: content_pack::ParticipantText::new("A", "A"),
+                    prompt: content_pack::ParticipantText::default(),
                 }],
             },
         };
@@ -512,7 +513,7 @@ mod tests {
             session: Session {
                 id: "s01".into(),
                 number: 1,
-                title: "One".into(),
+                title: content_pack::ParticipantText::new("One", "One"),
                 points: vec![content_pack::Point::Motivation],
                 minutes: 60,
                 phases: PhaseKind::ORDER.iter().map(|k| phase(*k, 12)).collect(),

@@ -194,11 +194,11 @@ pub fn choose(k: &Kiosk) -> Vec<SessionGroup> {
                     let tools: Vec<&str> = s
                         .tool_ids()
                         .into_iter()
-                        .map(|id| programme.tool(id).map_or(id, |t| t.name.as_str()))
+                        .map(|id| programme.tool(id).map_or(id, |t| t.name.standard.as_str()))
                         .collect();
                     SessionCard {
                         id: s.id.clone(),
-                        label: format!("Session {}: {}", s.number, s.title),
+                        label: format!("Session {}: {}", s.number, s.title.standard),
                         details: format!("{} minutes · {}", s.minutes, tools.join(", ")),
                     }
                 })
@@ -281,7 +281,14 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
     let s = k.run_state()?;
     let plain_words = k.plain_words();
     Some(RunScreen {
-        heading: format!("Session {}: {}", v.session_number, v.session_title),
+        heading: if plain_words {
+            format!(
+                "Session {}: {}",
+                v.session_number, s.content.session.title.plain
+            )
+        } else {
+            format!("Session {}: {}", v.session_number, v.session_title)
+        },
         progress: format!(
             "Phase {} of {}   ·   Phase time {} of {} min   ·   Session {} of {} min",
             v.phase_index + 1,
@@ -305,12 +312,8 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
                 },
             })
             .collect(),
-        phase_title: v.phase.title.clone(),
-        text: if plain_words {
-            v.phase.text.plain.clone()
-        } else {
-            v.phase.text.standard.clone()
-        },
+        phase_title: v.phase.title.pick(plain_words).to_owned(),
+        text: v.phase.text.pick(plain_words).to_owned(),
         plain_words,
         notes: if k.notes_showing() {
             v.phase.facilitator_notes.clone()
@@ -330,7 +333,7 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
             .filter_map(|id| s.content.tool(id))
             .map(|t| ToolChoice {
                 id: t.id.clone(),
-                name: t.name.clone(),
+                name: t.name.pick(plain_words).to_owned(),
             })
             .collect(),
         any_tool: v.phase.kind == content_pack::PhaseKind::MainWork,
@@ -342,6 +345,7 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
 
 /// Every tool the session in progress can open, for the tool picker.
 pub fn tool_choices(k: &Kiosk) -> Vec<ToolChoice> {
+    let plain_words = k.plain_words();
     k.run_state()
         .map(|s| {
             s.content
@@ -349,7 +353,7 @@ pub fn tool_choices(k: &Kiosk) -> Vec<ToolChoice> {
                 .iter()
                 .map(|t| ToolChoice {
                     id: t.id.clone(),
-                    name: t.name.clone(),
+                    name: t.name.pick(plain_words).to_owned(),
                 })
                 .collect()
         })
@@ -390,11 +394,12 @@ pub struct ToolScreen {
 pub fn tool(k: &Kiosk, id: &str) -> Option<ToolScreen> {
     let s = k.run_state()?;
     let t = s.content.tool(id)?;
+    let plain = k.plain_words();
     Some(ToolScreen {
         id: t.id.clone(),
-        name: t.name.clone(),
-        summary: t.summary.clone(),
-        steps: t.steps.clone(),
+        name: t.name.pick(plain).to_owned(),
+        summary: t.summary.pick(plain).to_owned(),
+        steps: t.steps.iter().map(|s| s.pick(plain).to_owned()).collect(),
         kind: match t.worksheet.kind {
             WorksheetKind::Grid => "grid",
             WorksheetKind::List => "list",
@@ -408,8 +413,8 @@ pub fn tool(k: &Kiosk, id: &str) -> Option<ToolScreen> {
             .map(|(i, f)| {
                 let entry = k.worksheet_entry(id, i);
                 BoxView {
-                    label: f.label.clone(),
-                    prompt: f.prompt.clone(),
+                    label: f.label.pick(plain).to_owned(),
+                    prompt: f.prompt.pick(plain).to_owned(),
                     text: entry.map(|e| e.text.clone()).unwrap_or_default(),
                     score: entry.and_then(|e| e.score).unwrap_or(5),
                 }

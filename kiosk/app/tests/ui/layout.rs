@@ -551,7 +551,7 @@ fn choose_session_with(window: &AppWindow, controller: &Controller, tool_id: &st
             .iter()
             .find(|s| s.tool_ids().contains(&tool_id))
             .unwrap_or(&p.sessions[0]);
-        (s.number, s.title.clone())
+        (s.number, s.title.standard.clone())
     };
     press(window, &format!("Session {number}: {title}"));
     assert_eq!(screen(window), Screen::Run);

@@ -249,12 +249,12 @@ fn every_tool_of_every_session_opens_and_main_work_opens_any_tool() {
     let programme = controller.kiosk().programme().unwrap().clone();
     for session in &programme.sessions {
         press(&window, "Start a session");
-        let label = format!("Session {}: {}", session.number, session.title);
+        let label = format!("Session {}: {}", session.number, session.title.standard);
         scroll_to(&window, &label);
         press(&window, &label);
         for (i, phase) in session.phases.iter().enumerate() {
             for id in &phase.tools {
-                let name = &programme.tool(id).unwrap().name;
+                let name = &programme.tool(id).unwrap().name.standard;
                 press(&window, &format!("Open {name}"));
                 assert_eq!(window.global::<ToolAdapter>().get_name(), name.as_str());
                 press(&window, "Close the tool");
@@ -265,11 +265,11 @@ fn every_tool_of_every_session_opens_and_main_work_opens_any_tool() {
                 let listed = window.global::<ToolPickerAdapter>().get_tools().row_count();
                 assert_eq!(listed, programme.tools.len());
                 let last = programme.tools.last().unwrap();
-                scroll_to(&window, &format!("Open {}", last.name));
-                press(&window, &format!("Open {}", last.name));
+                scroll_to(&window, &format!("Open {}", last.name.standard));
+                press(&window, &format!("Open {}", last.name.standard));
                 assert_eq!(
                     window.global::<ToolAdapter>().get_name(),
-                    last.name.as_str()
+                    last.name.standard.as_str()
                 );
                 press(&window, "Close the tool");
             } else {
@@ -317,8 +317,8 @@ fn worksheet_text_survives_a_restart_and_is_gone_after_finish() {
         let t = p.tool("cost-benefit").unwrap();
         (
             t.id.clone(),
-            t.worksheet.fields[0].label.clone(),
-            t.name.clone(),
+            t.worksheet.fields[0].label.standard.clone(),
+            t.name.standard.clone(),
             s.number,
         )
     };
@@ -421,7 +421,7 @@ fn start_session_from_home(window: &AppWindow, controller: &kiosk::controller::C
     let label = {
         let k = controller.kiosk();
         let s = &k.sessions()[0];
-        format!("Session {}: {}", s.number, s.title)
+        format!("Session {}: {}", s.number, s.title.standard)
     };
     press(window, &label);
 }

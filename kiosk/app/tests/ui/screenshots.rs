@@ -79,7 +79,7 @@ fn every_screen_renders_at_three_sizes() {
     };
     press(
         &window,
-        &format!("Session {}: {}", session.number, session.title),
+        &format!("Session {}: {}", session.number, session.title.standard),
     );
     fixture
         .clock

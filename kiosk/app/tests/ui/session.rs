@@ -31,7 +31,7 @@ fn runs_a_whole_session_with_twelve_attendees_and_records_it() {
     let mut tools_opened = Vec::new();
     for (i, phase) in session.phases.iter().enumerate() {
         assert_eq!(run.get_phase_index() as usize, i);
-        assert_eq!(run.get_phase_title(), phase.title.as_str());
+        assert_eq!(run.get_phase_title(), phase.title.standard.as_str());
         let words = find(&window, "Words for the group");
         assert_eq!(
             words.accessible_description().unwrap(),
@@ -45,6 +45,7 @@ fn runs_a_whole_session_with_twelve_attendees_and_records_it() {
             words.accessible_description().unwrap(),
             phase.text.plain.as_str()
         );
+        assert_eq!(run.get_phase_title(), phase.title.plain.as_str());
         press(&window, "Plain language");
 
         // The notes are never on the room's screen unless glanced at.
@@ -65,6 +66,7 @@ fn runs_a_whole_session_with_twelve_attendees_and_records_it() {
                 .tool(tool)
                 .unwrap()
                 .name
+                .standard
                 .clone();
             press(&window, &format!("Open {name}"));
             assert_eq!(screen(&window), Screen::Tool);

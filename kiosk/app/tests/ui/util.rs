@@ -237,7 +237,7 @@ pub fn start_session(window: &AppWindow, controller: &Controller, number: u32) {
             .find(|s| s.number == number)
             .expect("the sample has this session")
             .clone();
-        format!("Session {}: {}", s.number, s.title)
+        format!("Session {}: {}", s.number, s.title.standard)
     };
     press(window, &label);
     assert_eq!(screen(window), Screen::Run);

@@ -117,7 +117,7 @@ impl RunSummary {
                 .map(|id| {
                     s.content
                         .tool(id)
-                        .map_or_else(|| id.clone(), |t| t.name.clone())
+                        .map_or_else(|| id.clone(), |t| t.name.standard.clone())
                 })
                 .collect(),
             attended: s.attendees.len(),

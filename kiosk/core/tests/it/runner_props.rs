@@ -19,14 +19,14 @@ fn session() -> Session {
     Session {
         id: "s07".into(),
         number: 7,
-        title: "Seven".into(),
+        title: ParticipantText::new("Seven", "Seven"),
         points: vec![Point::Urges],
         minutes: 60,
         phases: PhaseKind::ORDER
             .iter()
             .map(|k| Phase {
                 kind: *k,
-                title: "t".into(),
+                title: ParticipantText::new("t", "t"),
                 minutes: 12,
                 text: ParticipantText {
                     standard: "s".into(),
@@ -43,16 +43,17 @@ fn session() -> Session {
 fn content() -> RunContent {
     let tool = |id: &str| Tool {
         id: id.into(),
-        name: id.to_uppercase(),
+        name: ParticipantText::new(id.to_uppercase(), id),
         points: vec![Point::Urges],
-        summary: "s".into(),
-        steps: vec!["one".into()],
+        summary: ParticipantText::new("s", "s"),
+        steps: vec![ParticipantText::new("one", "one")],
+        picture: "media/p.svg".into(),
         worksheet: Worksheet {
             kind: WorksheetKind::Grid,
             fields: (0..4)
                 .map(|i| WorksheetField {
-                    label: format!("box {i}"),
-                    prompt: String::new(),
+                    label: ParticipantText::new(format!("box {i}"), format!("box {i}")),
+                    prompt: ParticipantText::default(),
                 })
                 .collect(),
         },

@@ -40,7 +40,7 @@ fn the_run_view_offers_next_finish_and_tools_as_the_phase_allows() {
     k.start_session(&session.id).unwrap();
     for (i, phase) in session.phases.iter().enumerate() {
         let run = views::run(&k).unwrap();
-        assert_eq!(run.phase_title, phase.title);
+        assert_eq!(run.phase_title, phase.title.standard);
         assert_eq!(run.can_go_next, i + 1 < session.phases.len());
         assert_eq!(run.any_tool, phase.kind == PhaseKind::MainWork);
         let ids: Vec<&str> = run.tools.iter().map(|t| t.id.as_str()).collect();
@@ -172,4 +172,57 @@ fn a_stick_of_many_packs_and_hostile_names_is_checked_within_bounds() {
     assert_eq!(offers.len(), kiosk_core::MAX_OFFERS);
     assert_eq!(offers[0].file_name, "a\\u{1b}[2J.iopack");
     assert!(offers.iter().all(|o| !o.file_name.contains("a-link")));
+}
+
+/// With plain words on, every text the room sees switches to its plain
+/// version: the heading, the phase title and text, the tools' names, and
+/// the tool screen's name, summary, steps, box labels and prompts (issue 10).
+#[test]
+fn plain_words_switch_every_participant_text_of_the_run_and_tool_screens() {
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let programme = k.programme().unwrap().clone();
+    let session = k
+        .sessions()
+        .iter()
+        .find(|s| s.tool_ids().contains(&"cost-benefit"))
+        .unwrap()
+        .clone();
+    k.start_session(&session.id).unwrap();
+    let display = |plain_words| kiosk_core::Display {
+        plain_words,
+        ..Default::default()
+    };
+    for plain in [false, true] {
+        k.set_display(display(plain)).unwrap();
+        let run = views::run(&k).unwrap();
+        let phase = &session.phases[0];
+        assert_eq!(run.phase_title, phase.title.pick(plain));
+        assert_eq!(run.text, phase.text.pick(plain));
+        assert!(
+            run.heading.ends_with(session.title.pick(plain)),
+            "{}",
+            run.heading
+        );
+        for tool in &programme.tools {
+            let screen = views::tool(&k, &tool.id).unwrap();
+            assert_eq!(screen.name, tool.name.pick(plain));
+            assert_eq!(screen.summary, tool.summary.pick(plain));
+            let steps: Vec<&str> = tool.steps.iter().map(|s| s.pick(plain)).collect();
+            assert_eq!(screen.steps, steps);
+            for (b, f) in screen.boxes.iter().zip(&tool.worksheet.fields) {
+                assert_eq!(b.label, f.label.pick(plain));
+                assert_eq!(b.prompt, f.prompt.pick(plain));
+            }
+        }
+        let names: Vec<String> = views::tool_choices(&k)
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        let want: Vec<&str> = programme.tools.iter().map(|t| t.name.pick(plain)).collect();
+        assert_eq!(names, want);
+    }
+    // The two versions differ somewhere, so the test can tell them apart.
+    let cba = programme.tool("cost-benefit").unwrap();
+    assert_ne!(cba.name.standard, cba.name.plain);
 }
