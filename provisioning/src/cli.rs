@@ -33,6 +33,8 @@ enum PackCommand {
     Verify(crate::pack::VerifyArgs),
     /// Show a pack's manifest, sessions and tools (after checking its signature if keys are given).
     Inspect(crate::pack::InspectArgs),
+    /// Write printable facilitator guides and tool handouts (HTML) from a verified pack.
+    Handouts(crate::handouts::HandoutsArgs),
 }
 
 #[derive(Subcommand)]
@@ -68,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pack(PackCommand::Build(a)) => crate::pack::build(a),
         Command::Pack(PackCommand::Verify(a)) => crate::pack::verify(a),
         Command::Pack(PackCommand::Inspect(a)) => crate::pack::inspect(a),
+        Command::Pack(PackCommand::Handouts(a)) => crate::handouts::handouts(a),
         Command::Kiosk(KioskCommand::Init(a)) => crate::kiosk::init(a),
         Command::Kiosk(KioskCommand::AddFacilitator(a)) => crate::kiosk::add_facilitator(a),
         Command::Kiosk(KioskCommand::Facilitators(a)) => crate::kiosk::list_facilitators(a),

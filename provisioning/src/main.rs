@@ -10,6 +10,7 @@
 
 mod cli;
 mod export;
+mod handouts;
 mod keys;
 mod kiosk;
 mod pack;

@@ -59,7 +59,12 @@ pub struct Keys {
 }
 
 impl Keys {
-    fn load(&self) -> anyhow::Result<TrustedKeys> {
+    /// Whether no key was given.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.trusted_keys.is_empty()
+    }
+
+    pub(crate) fn load(&self) -> anyhow::Result<TrustedKeys> {
         let keys = self
             .trusted_keys
             .iter()

@@ -355,3 +355,239 @@ fn inspecting_an_unverified_pack_escapes_its_texts() {
         "{out}"
     );
 }
+
+/// `pack inspect --json` shows the whole sample programme (issue 10): at
+/// least 24 sessions and 20 tools, and every tool used by a session, so it
+/// can be reached on the kiosk.
+#[test]
+fn the_inspected_sample_has_24_sessions_20_tools_and_every_tool_is_reachable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sk, pk, pack) = keys_and_sample_pack(dir.path());
+    let _ = sk;
+    let inspected: serde_json::Value = serde_json::from_str(&ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "inspect",
+            p(&pack),
+            "--trusted-key",
+            p(&pk),
+            "--json",
+        ],
+    ))
+    .unwrap();
+    let sessions = inspected["sessions"].as_array().unwrap();
+    let tools = inspected["tools"].as_array().unwrap();
+    assert!(sessions.len() >= 24, "{} sessions", sessions.len());
+    assert!(tools.len() >= 20, "{} tools", tools.len());
+    for tool in tools {
+        let id = tool["id"].as_str().unwrap();
+        assert!(
+            sessions
+                .iter()
+                .any(|s| s["tools"].as_array().unwrap().iter().any(|t| t == id)),
+            "tool {id} is used by no session"
+        );
+    }
+    for s in sessions {
+        let minutes = s["minutes"].as_u64().unwrap();
+        assert!((60..=90).contains(&minutes), "{s}");
+    }
+}
+
+/// Makes a key pair and builds the sample into a pack, in `dir`.
+fn keys_and_sample_pack(
+    dir: &Path,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let (sk, pk) = (dir.join("content.key"), dir.join("content.pub"));
+    let pack = dir.join("sample.iopack");
+    ok(
+        "insideout-provision",
+        &["keygen", "--secret-key", p(&sk), "--public-key", p(&pk)],
+    );
+    ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "build",
+            p(&sample_dir()),
+            "--version",
+            "1",
+            "--secret-key",
+            p(&sk),
+            "--out",
+            p(&pack),
+        ],
+    );
+    (sk, pk, pack)
+}
+
+/// Pages of a PDF, by `pdfinfo` (poppler-utils, from `.ci/setup`).
+fn pdf_pages(pdf: &Path) -> u32 {
+    let out = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo runs (.ci/setup installs poppler-utils)");
+    assert!(out.status.success(), "pdfinfo {}", pdf.display());
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("pdfinfo gave no page count: {text}"))
+}
+
+/// Prints an HTML file to PDF with Debian's headless Chromium.
+fn print_to_pdf(html: &Path, pdf: &Path) {
+    let out = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            pdf.with_extension("profile").display()
+        ))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs (.ci/setup installs it)");
+    assert!(
+        out.status.success() && pdf.exists(),
+        "chromium could not print {}: {}",
+        html.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `pack handouts` writes self-contained pages (no script, nothing loaded
+/// from anywhere) that Chromium prints: one A4 page per tool handout, and a
+/// facilitator guide per session with its timings, notes and the safety
+/// guide. Three pages are kept as PNGs under the target folder to look at.
+#[test]
+fn handouts_print_one_page_per_tool_and_a_guide_per_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, pk, pack) = keys_and_sample_pack(dir.path());
+    let out_dir = dir.path().join("handouts");
+    let said = ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "handouts",
+            p(&pack),
+            "--trusted-key",
+            p(&pk),
+            "--out",
+            p(&out_dir),
+        ],
+    );
+    let source = load_source(&sample_dir()).unwrap();
+    let programme = &source.programme;
+    assert!(
+        said.contains(&format!("{} session guides", programme.sessions.len())),
+        "{said}"
+    );
+
+    // Without a key nothing is printed.
+    let err = refused(
+        "insideout-provision",
+        &["pack", "handouts", p(&pack), "--out", p(&out_dir)],
+    );
+    assert!(err.contains("--trusted-key"), "{err}");
+
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names.len(),
+        2 + programme.sessions.len() + programme.tools.len(),
+        "{names:?}"
+    );
+    for name in &names {
+        let html = std::fs::read_to_string(out_dir.join(name)).unwrap();
+        assert!(
+            !html.to_lowercase().contains("<script"),
+            "{name} has a script"
+        );
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "{name} links out"
+        );
+        assert!(
+            html.contains("default-src 'none'; img-src data:"),
+            "{name} has no policy against loading"
+        );
+    }
+    for s in &programme.sessions {
+        let file = format!("session-{:02}-{}.html", s.number, s.id);
+        let html = std::fs::read_to_string(out_dir.join(&file)).unwrap();
+        for p in &s.phases {
+            assert!(html.contains(&format!("({} minutes)", p.minutes)), "{file}");
+        }
+        assert!(html.contains("Safety and disclosure guide"), "{file}");
+        assert!(html.contains("ACCT"), "{file}");
+    }
+    for t in &programme.tools {
+        let html = std::fs::read_to_string(out_dir.join(format!("tool-{}.html", t.id))).unwrap();
+        assert!(
+            html.contains("src=\"data:image/svg+xml;base64,"),
+            "{} has no picture",
+            t.id
+        );
+        let plain_step = t.steps[0]
+            .plain
+            .replace('\'', "&#39;")
+            .replace('"', "&quot;");
+        assert!(html.contains(&plain_step), "{} lacks its plain steps", t.id);
+    }
+
+    // Print every page with Chromium; each tool handout is one A4 page.
+    let pdfs = dir.path().join("pdf");
+    std::fs::create_dir_all(&pdfs).unwrap();
+    let mut total = 0;
+    let mut longest = (0, String::new());
+    for name in &names {
+        let pdf = pdfs.join(name.replace(".html", ".pdf"));
+        print_to_pdf(&out_dir.join(name), &pdf);
+        let pages = pdf_pages(&pdf);
+        total += pages;
+        if name.starts_with("tool-") {
+            assert_eq!(pages, 1, "{name} prints on {pages} pages");
+        }
+        if name.starts_with("session-") {
+            assert!(pages >= 3, "{name}: {pages} pages");
+            if pages > longest.0 {
+                longest = (pages, name.clone());
+            }
+        }
+    }
+    println!(
+        "{} files printed to {total} pages; longest session guide {} ({} pages)",
+        names.len(),
+        longest.1,
+        longest.0
+    );
+
+    // Three pages as PNGs, to look at: a tool handout, a rating worksheet,
+    // and the first page of a session guide.
+    let look = Path::new(env!("CARGO_TARGET_TMPDIR")).join("handouts-png");
+    let _ = std::fs::remove_dir_all(&look);
+    std::fs::create_dir_all(&look).unwrap();
+    for (pdf, png) in [
+        ("tool-deads.pdf", "tool-deads"),
+        ("tool-lifestyle-costs.pdf", "tool-lifestyle-costs"),
+        ("session-17-s17-lapse-and-relapse.pdf", "session-17"),
+    ] {
+        let status = std::process::Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+            .arg(pdfs.join(pdf))
+            .arg(look.join(png))
+            .status()
+            .expect("pdftoppm runs (.ci/setup installs poppler-utils)");
+        assert!(status.success(), "{pdf}");
+        assert!(look.join(format!("{png}.png")).exists());
+    }
+}
