@@ -254,8 +254,10 @@ pub struct RunScreen {
     pub text: String,
     /// Whether plain words are on.
     pub plain_words: bool,
-    /// The facilitator notes: empty unless the facilitator is glancing at
-    /// them, so the room's screen never shows them by default.
+    /// The facilitator notes, then the programme's safety and disclosure
+    /// guide, one line per section (each starting [`SAFETY_GUIDE`]): empty
+    /// unless the facilitator is glancing at them, so the room's screen
+    /// never shows them by default.
     pub notes: Vec<String>,
     /// Whether the phase has notes to glance at.
     pub has_notes: bool,
@@ -274,6 +276,9 @@ pub struct RunScreen {
     /// from where Next was.
     pub can_go_next: bool,
 }
+
+/// How each line of the safety guide starts among the glanced notes.
+pub const SAFETY_GUIDE: &str = "Safety guide";
 
 /// The run screen now, or `None` if no session is in progress.
 pub fn run(k: &Kiosk) -> Option<RunScreen> {
@@ -316,7 +321,20 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
         text: v.phase.text.pick(plain_words).to_owned(),
         plain_words,
         notes: if k.notes_showing() {
-            v.phase.facilitator_notes.clone()
+            let guide = k
+                .programme()
+                .map(|p| p.safety_guide.as_slice())
+                .unwrap_or_default();
+            v.phase
+                .facilitator_notes
+                .iter()
+                .cloned()
+                .chain(
+                    guide
+                        .iter()
+                        .map(|g| format!("{SAFETY_GUIDE}: {}. {}", g.title, g.steps.join(" "))),
+                )
+                .collect()
         } else {
             vec![]
         },

@@ -226,3 +226,37 @@ fn plain_words_switch_every_participant_text_of_the_run_and_tool_screens() {
     let cba = programme.tool("cost-benefit").unwrap();
     assert_ne!(cba.name.standard, cba.name.plain);
 }
+
+/// The facilitator safety and disclosure guide is in the facilitator's view:
+/// after the phase's notes while the facilitator glances at them, and never
+/// on the room's screen otherwise (issue 10).
+#[test]
+fn the_safety_guide_shows_with_the_notes_glance_and_only_then() {
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let guide = k.programme().unwrap().safety_guide.clone();
+    assert!(
+        guide.len() >= 10,
+        "the sample's guide has {} sections",
+        guide.len()
+    );
+    let id = k.sessions()[0].id.clone();
+    k.start_session(&id).unwrap();
+    let run = views::run(&k).unwrap();
+    assert!(run.notes.is_empty());
+    k.glance_notes();
+    let notes = views::run(&k).unwrap().notes;
+    let phase_notes = k.sessions()[0].phases[0].facilitator_notes.len();
+    assert_eq!(notes.len(), phase_notes + guide.len());
+    for (line, section) in notes[phase_notes..].iter().zip(&guide) {
+        assert!(line.starts_with(views::SAFETY_GUIDE), "{line}");
+        assert!(line.contains(&section.title), "{line}");
+        assert!(line.contains(&section.steps[0]), "{line}");
+    }
+    assert!(notes.iter().any(|n| n.contains("ACCT")));
+    tk.clock.advance(Duration::seconds(9));
+    assert!(
+        views::run(&k).unwrap().notes.is_empty(),
+        "hidden again by itself"
+    );
+}
