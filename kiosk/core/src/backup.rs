@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{DataDir, KioskConfig};
 use crate::db::{AuditEvent, Db};
+pub use crate::error::BackupError;
 use crate::error::KioskError;
 
 /// The backup format this build writes and reads.
@@ -59,36 +60,6 @@ pub struct BackupManifest {
     pub site: String,
     /// The kiosk's wing.
     pub wing: String,
-}
-
-/// A backup or restore failed; nothing was replaced.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BackupError {
-    /// The staff public key is not an age public key.
-    #[error("{0} is not an age public key (it should be one line starting `age1`, as `age-keygen -y` prints); give the staff member's public key")]
-    NotARecipient(String),
-    /// The identity is not an age secret key.
-    #[error("{0} holds no age secret key (a line starting `AGE-SECRET-KEY-1`, as `age-keygen` writes); give the staff member's key file")]
-    NotAnIdentity(String),
-    /// The backup could not be decrypted with this key.
-    #[error("the backup cannot be opened with this key ({0}): it was made for another staff key, or it is damaged")]
-    Decrypt(String),
-    /// The backup's contents are not a kiosk backup.
-    #[error("this is not a kiosk backup this software can restore ({0})")]
-    NotABackup(String),
-    /// The target folder already holds a kiosk.
-    #[error("{0} already holds a kiosk; restore into a new, empty folder")]
-    NotEmpty(std::path::PathBuf),
-    /// Encryption failed.
-    #[error("the backup could not be encrypted: {0}")]
-    Encrypt(String),
-}
-
-impl From<BackupError> for KioskError {
-    fn from(e: BackupError) -> Self {
-        KioskError::Backup(e)
-    }
 }
 
 /// Writes a backup of the kiosk at `root`, encrypted to the age public key

@@ -129,7 +129,7 @@ pub enum KioskError {
     PinNotConfirmed(String),
     /// A backup could not be made or restored.
     #[error(transparent)]
-    Backup(crate::backup::BackupError),
+    Backup(BackupError),
     /// The bundle was written, but the kiosk could not record that it was.
     #[error("the export {folder} was written and is complete, but the kiosk could not record that ({cause}); its rows will be exported again next time, which is harmless (the service counts each session once)")]
     ExportNotRecorded {
@@ -233,6 +233,36 @@ pub fn one_line(error: &(dyn std::error::Error + 'static)) -> String {
         cause = c.source();
     }
     line
+}
+
+/// A backup or restore failed; nothing was replaced.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BackupError {
+    /// The staff public key is not an age public key.
+    #[error("{0} is not an age public key (it should be one line starting `age1`, as `age-keygen -y` prints); give the staff member's public key")]
+    NotARecipient(String),
+    /// The identity is not an age secret key.
+    #[error("{0} holds no age secret key (a line starting `AGE-SECRET-KEY-1`, as `age-keygen` writes); give the staff member's key file")]
+    NotAnIdentity(String),
+    /// The backup could not be decrypted with this key.
+    #[error("the backup cannot be opened with this key ({0}): it was made for another staff key, or it is damaged")]
+    Decrypt(String),
+    /// The backup's contents are not a kiosk backup.
+    #[error("this is not a kiosk backup this software can restore ({0})")]
+    NotABackup(String),
+    /// The target folder already holds a kiosk.
+    #[error("{0} already holds a kiosk; restore into a new, empty folder")]
+    NotEmpty(std::path::PathBuf),
+    /// Encryption failed.
+    #[error("the backup could not be encrypted: {0}")]
+    Encrypt(String),
+}
+
+impl From<BackupError> for KioskError {
+    fn from(e: BackupError) -> Self {
+        KioskError::Backup(e)
+    }
 }
 
 #[cfg(test)]
