@@ -404,6 +404,8 @@ pub struct ToolScreen {
     pub steps: Vec<String>,
     /// "grid", "list" or "rating".
     pub kind: &'static str,
+    /// The tool's picture (SVG bytes), if the run carries it.
+    pub picture: Option<Vec<u8>>,
     /// The worksheet, with what the group wrote so far in this session.
     pub boxes: Vec<BoxView>,
 }
@@ -423,6 +425,7 @@ pub fn tool(k: &Kiosk, id: &str) -> Option<ToolScreen> {
             WorksheetKind::List => "list",
             WorksheetKind::Rating => "rating",
         },
+        picture: s.content.pictures.get(&t.picture).cloned(),
         boxes: t
             .worksheet
             .fields

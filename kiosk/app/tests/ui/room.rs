@@ -240,6 +240,31 @@ fn the_phase_picture_is_shown_and_the_phase_pills_are_not_buttons() {
     );
 }
 
+/// Every tool shows its picture beside its name (issue 10).
+#[test]
+fn the_tool_screen_shows_the_tools_picture() {
+    init_no_event_loop();
+    let fixture = Fixture::new();
+    let (window, controller) = window(fixture.open());
+    start_session(&window, &controller, 2);
+    while !shows(&window, "Choose another tool") {
+        next_phase(&window, &fixture);
+    }
+    open_first_tool(&window);
+    let picture = find(&window, "Picture for this tool");
+    assert!(picture.size().width > 30.0 && picture.size().height > 30.0);
+}
+
+fn open_first_tool(window: &AppWindow) {
+    let name = window
+        .global::<RunAdapter>()
+        .get_tools()
+        .row_data(0)
+        .expect("main work has a tool")
+        .name;
+    press(window, &format!("Open {name}"));
+}
+
 #[test]
 fn every_tool_of_every_session_opens_and_main_work_opens_any_tool() {
     init_no_event_loop();

@@ -131,8 +131,8 @@ impl RunSummary {
 }
 
 /// What a run of session `id` needs from the installed programme and pack:
-/// the session, every tool, and the phases' SVG pictures (those that can
-/// be read; a picture that cannot is simply not shown).
+/// the session, every tool, and the SVG pictures of its phases and of every
+/// tool (those that can be read; a picture that cannot is simply not shown).
 pub(crate) fn content_for(
     programme: &Programme,
     pack: &InstalledPack,
@@ -143,6 +143,7 @@ pub(crate) fn content_for(
         .phases
         .iter()
         .filter_map(|p| p.media.as_deref())
+        .chain(programme.tools.iter().map(|t| t.picture.as_str()))
         .filter(|m| is_picture(m))
         .filter_map(|m| {
             let bytes = pack.read_checked(m).ok()?;

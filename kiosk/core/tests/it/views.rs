@@ -222,6 +222,12 @@ fn plain_words_switch_every_participant_text_of_the_run_and_tool_screens() {
         let want: Vec<&str> = programme.tools.iter().map(|t| t.name.pick(plain)).collect();
         assert_eq!(names, want);
     }
+    // Every tool's picture is carried into the run and shown on its screen.
+    for tool in &programme.tools {
+        let picture = views::tool(&k, &tool.id).unwrap().picture;
+        let svg = picture.unwrap_or_else(|| panic!("tool {} has no picture", tool.id));
+        assert!(svg.starts_with(b"<svg"), "tool {}", tool.id);
+    }
     // The two versions differ somewhere, so the test can tell them apart.
     let cba = programme.tool("cost-benefit").unwrap();
     assert_ne!(cba.name.standard, cba.name.plain);
