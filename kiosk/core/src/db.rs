@@ -633,10 +633,22 @@ impl RunStore for Db {
                         attendees: vec![],
                         group_limit: r.get::<_, i64>(15)? as usize,
                         worksheets: BTreeMap::new(),
-                        content: Arc::new(match r.get::<_, Option<String>>(16)? {
-                            Some(json) => content_from_json(&json)?,
-                            None => RunContent::legacy(r.get(2)?, r.get(3)?, r.get(4)?),
-                        }),
+                        // Content saved by an older build (before the
+                        // programme format changed) is taken again from the
+                        // installed programme, as for a run saved before
+                        // content was kept at all: the session resumes, and
+                        // the kiosk never fails to start over it.
+                        content: Arc::new(
+                            match r
+                                .get::<_, Option<String>>(16)?
+                                .map(|j| content_from_json(&j))
+                            {
+                                Some(Ok(content)) => content,
+                                Some(Err(_)) | None => {
+                                    RunContent::legacy(r.get(2)?, r.get(3)?, r.get(4)?)
+                                }
+                            },
+                        ),
                         phases,
                     };
                     if state.phase >= state.phases.len()

@@ -507,3 +507,25 @@ fn a_data_folder_left_to_another_user_is_named_with_the_fix() {
     assert!(text.contains("chown -R kiosk:kiosk"), "{text}");
     assert!(!text.contains("disk"), "{text}");
 }
+
+#[test]
+fn a_session_saved_by_an_older_build_resumes_after_an_upgrade() {
+    // The content kept with a run in progress, as an older programme
+    // format wrote it (texts as plain strings).
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let id = k.sessions()[0].id.clone();
+    k.start_session(&id).unwrap();
+    k.add_anonymous().unwrap();
+    drop(k);
+    let db = rusqlite::Connection::open(tk.dir.join("kiosk.db")).unwrap();
+    let old = r#"{"session":{"id":"s01","number":1,"title":"Welcome","phases":[]},"tools":[],"pictures":{}}"#;
+    db.execute("UPDATE runs SET content = ?1 WHERE ended IS NULL", [old])
+        .unwrap();
+    drop(db);
+    let mut k = tk.signed_in();
+    let view = k.run_view().expect("the session in progress is kept");
+    assert_eq!(view.attendee_count, 1);
+    assert_eq!(view.session_title, k.sessions()[0].title.standard);
+    k.next_phase().unwrap();
+}
