@@ -164,6 +164,14 @@ impl Controller {
         Some(image)
     }
 
+    /// A view's picture for the screen, and whether there is one to show
+    /// (none, or one that does not decode, shows nothing).
+    pub fn shown_picture(&self, svg: Option<Vec<u8>>) -> (slint::Image, bool) {
+        let image = svg.and_then(|svg| self.picture(svg)).unwrap_or_default();
+        let shown = image.size().width > 0;
+        (image, shown)
+    }
+
     /// Remembers whether a stick was in; `true` if that changed (what was
     /// found on the stick is then forgotten).
     pub fn stick_changed(&self, present: bool) -> bool {

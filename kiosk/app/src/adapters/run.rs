@@ -88,11 +88,8 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_plain_words(view.plain_words);
     adapter.set_notes(strings(&view.notes));
     adapter.set_has_notes(view.has_notes);
-    let picture = view
-        .picture
-        .and_then(|svg| controller.picture(svg))
-        .unwrap_or_default();
-    adapter.set_has_picture(picture.size().width > 0);
+    let (picture, shown) = controller.shown_picture(view.picture);
+    adapter.set_has_picture(shown);
     adapter.set_picture(picture);
     adapter.set_tools(tool_choices(view.tools));
     adapter.set_any_tool(view.any_tool);

@@ -77,11 +77,8 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_summary(view.summary.into());
     adapter.set_steps(strings(&view.steps));
     adapter.set_kind(view.kind.into());
-    let picture = view
-        .picture
-        .and_then(|svg| controller.picture(svg))
-        .unwrap_or_default();
-    adapter.set_has_picture(picture.size().width > 0);
+    let (picture, shown) = controller.shown_picture(view.picture);
+    adapter.set_has_picture(shown);
     adapter.set_picture(picture);
     adapter.set_boxes(model(
         view.boxes
