@@ -38,7 +38,10 @@ mod tar_reader;
 pub mod untrusted;
 
 pub use archive::{Limits, UntrustedInspection, UnverifiedPack, VerifiedPack};
-pub use builder::{build_pack, build_pack_from_source, BuildError, BuildOptions, PackInput};
+pub use builder::{
+    build_new_pack_from_source, build_pack, build_pack_from_source, BuildError, BuildOptions,
+    PackInput,
+};
 pub use bundle::{
     bundle_dir_name, open_bundle, verify_bundle, AttendanceRecord, BundleError, BundleTrust,
     BundleWriter, ExportManifest, ExportSummary, SessionRecord, VerifiedBundle,

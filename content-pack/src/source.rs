@@ -800,7 +800,19 @@ fn toml_error(file: &str, text: &str, e: &toml::de::Error, syntax: Syntax) -> So
     let line = line_of(text, offset);
     let message = e.message();
     let mut parts = Vec::new();
-    if let Some(table) = table_at(text, offset) {
+    // An unknown field on a table's own header line (`[[stpes]]`) is the
+    // table itself, so it is not named as where the mistake is.
+    let bytes = text.as_bytes();
+    let line_start = bytes[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let on_header = bytes[line_start..]
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        == Some(&b'[');
+    let misnamed_table = on_header && message.starts_with("unknown field");
+    if let Some(table) = table_at(text, offset).filter(|_| !misnamed_table) {
         parts.push(table);
     }
     // Errors about a value: name the key the value belongs to.

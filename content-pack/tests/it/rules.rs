@@ -1,14 +1,16 @@
 //! The content rules (issue 14): each one, broken once in a copy of the
 //! sample, is found, with the file, the line and the field a content editor
 //! would go to; several broken at once are all found; a `.md` note is never
-//! packed but is checked for labels.
+//! packed but is checked for labels; and a new pack never replaces a file.
 
 use std::fs;
 use std::path::Path;
 
 use content_pack::readability::Hard;
 use content_pack::rules::{self, Broken, Finding};
-use content_pack::{build_pack_from_source, load_source, BuildOptions};
+use content_pack::{
+    build_new_pack_from_source, build_pack_from_source, load_source, BuildError, BuildOptions,
+};
 use tempfile::TempDir;
 
 use crate::sample::sample_dir;
@@ -453,4 +455,35 @@ fn md_notes_anywhere_in_the_folder_are_never_packed() {
     assert!(listed.iter().all(|p| !p.ends_with(".md")), "{listed:?}");
     let installed = fx.install(&out).unwrap();
     assert!(!installed.dir().join("media/NOTES.md").exists());
+}
+
+/// `build_new_pack_from_source` never replaces a file (issue 14: `pack
+/// build --out` silently overwrote one); `build_pack_from_source` does.
+#[test]
+fn a_new_pack_never_replaces_a_file_and_leaves_no_partial_file() {
+    let source = load_source(&sample_dir()).unwrap();
+    let fx = Fixture::new();
+    let out = fx.path("taken.iopack");
+    fs::write(&out, "an older pack").unwrap();
+    let options = BuildOptions {
+        version: 1,
+        created: t0(),
+        expires: None,
+    };
+    let e = build_new_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {})
+        .unwrap_err();
+    assert!(matches!(&e, BuildError::Exists(p) if *p == out), "{e:?}");
+    assert!(e.to_string().contains("already exists"), "{e}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), "an older pack");
+    let partial = out.with_extension("iopack.partial");
+    assert!(!partial.exists());
+
+    let fresh = fx.path("fresh.iopack");
+    build_new_pack_from_source(&source, &options, &fx.key, &fresh, &mut |_, _| {}).unwrap();
+    fx.install(&fresh).unwrap();
+    assert!(!fresh.with_extension("iopack.partial").exists());
+
+    build_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {}).unwrap();
+    let replaced = fs::read(&out).unwrap();
+    assert!(replaced.starts_with(b"manifest.json"), "the old file is still there");
 }
