@@ -208,6 +208,19 @@ fn an_unknown_field_names_the_file_line_and_field() {
     );
 }
 
+/// A misspelt table is the unknown field; it is not named as the table
+/// the mistake is in.
+#[test]
+fn a_misspelt_table_is_named_as_the_unknown_field_only() {
+    let dir = valid_source();
+    edit(dir.path(), "tools/abc.toml", "[[steps]]", "[[stpes]]");
+    let (_, message) = load_err(dir.path());
+    assert!(
+        message.starts_with("tools/abc.toml (line 10): unknown field `stpes`; the fields allowed here are `id`,"),
+        "{message}"
+    );
+}
+
 #[test]
 fn a_wrong_type_names_the_phase_and_field() {
     let dir = valid_source();
@@ -862,7 +875,7 @@ proptest::proptest! {
 
     /// Any edit of a session or tool file (a range replaced by TOML-ish
     /// characters) loads or is refused with a message naming the file; the
-    /// loader's line and field finding never panics.
+    /// loader's and the content rules' line and field finding never panics.
     #[test]
     fn any_edit_loads_or_names_the_file(
         file in proptest::sample::select(vec!["sessions/01-test.toml", "tools/abc.toml", "pack.toml", "safety.toml"]),
@@ -878,10 +891,19 @@ proptest::proptest! {
         let end = (start + len).min(text.len());
         let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap();
         fs::write(&path, format!("{}{}{}", &text[..start], insert, &text[end..])).unwrap();
-        if let Err(e) = load_source(dir.path()) {
-            let message = e.to_string();
-            proptest::prop_assert!(message.contains(file), "{message}");
-            proptest::prop_assert!(!message.contains('\n'), "{message:?}");
+        match load_source(dir.path()) {
+            Err(e) => {
+                let message = e.to_string();
+                proptest::prop_assert!(message.contains(file), "{message}");
+                proptest::prop_assert!(!message.contains('\n'), "{message:?}");
+            }
+            // The content rules read the edited text too, and never panic.
+            Ok(source) => {
+                for finding in content_pack::rules::check(&source).unwrap() {
+                    let line = finding.to_string();
+                    proptest::prop_assert!(!line.contains('\n'), "{line:?}");
+                }
+            }
         }
     }
 }
