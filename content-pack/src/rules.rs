@@ -506,7 +506,7 @@ fn field_at(text: &str, offset: usize) -> Option<String> {
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
     let quotes = before.matches('"').count() + before.matches('\'').count();
-    if before.trim_start().starts_with('#') || (before.contains('#') && quotes % 2 == 0) {
+    if before.trim_start().starts_with('#') || (before.contains('#') && quotes.is_multiple_of(2)) {
         return Some(match table_at(text, offset) {
             Some(table) => format!("{table}: a comment"),
             None => "a comment".to_owned(),

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 use content_pack::{
     build_new_pack_from_source, build_pack_from_source, check_offer, load_source, rules,
-    BuildOptions, Limits, Manifest, Programme, Source, SigningKey, TrustedKey, TrustedKeys,
+    BuildOptions, Limits, Manifest, Programme, SigningKey, Source, TrustedKey, TrustedKeys,
     UnverifiedPack,
 };
 use serde::Serialize;

@@ -470,8 +470,8 @@ fn a_new_pack_never_replaces_a_file_and_leaves_no_partial_file() {
         created: t0(),
         expires: None,
     };
-    let e = build_new_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {})
-        .unwrap_err();
+    let e =
+        build_new_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {}).unwrap_err();
     assert!(matches!(&e, BuildError::Exists(p) if *p == out), "{e:?}");
     assert!(e.to_string().contains("already exists"), "{e}");
     assert_eq!(fs::read_to_string(&out).unwrap(), "an older pack");
@@ -485,5 +485,8 @@ fn a_new_pack_never_replaces_a_file_and_leaves_no_partial_file() {
 
     build_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {}).unwrap();
     let replaced = fs::read(&out).unwrap();
-    assert!(replaced.starts_with(b"manifest.json"), "the old file is still there");
+    assert!(
+        replaced.starts_with(b"manifest.json"),
+        "the old file is still there"
+    );
 }

@@ -216,7 +216,9 @@ fn a_misspelt_table_is_named_as_the_unknown_field_only() {
     edit(dir.path(), "tools/abc.toml", "[[steps]]", "[[stpes]]");
     let (_, message) = load_err(dir.path());
     assert!(
-        message.starts_with("tools/abc.toml (line 10): unknown field `stpes`; the fields allowed here are `id`,"),
+        message.starts_with(
+            "tools/abc.toml (line 10): unknown field `stpes`; the fields allowed here are `id`,"
+        ),
         "{message}"
     );
 }
