@@ -152,10 +152,21 @@ pub fn list_facilitators(a: DataDir) -> anyhow::Result<()> {
     if list.is_empty() {
         return crate::emit("No facilitators yet: add one with `kiosk add-facilitator`.");
     }
-    let mut text = format!("{:<32} {:<17} {}", "id", "added", "PIN last set");
+    let now = chrono::Utc::now();
+    let mut text = format!(
+        "{:<32} {:<17} {:<17} {}",
+        "id", "added", "PIN last set", "sign-in"
+    );
     for f in list {
+        let state = match f.locked_until.filter(|t| *t > now) {
+            Some(t) => format!(
+                "locked until {} (a new PIN unlocks it)",
+                t.format("%H:%M:%S UTC")
+            ),
+            None => "open".into(),
+        };
         text.push_str(&format!(
-            "\n{:<32} {:<17} {}",
+            "\n{:<32} {:<17} {:<17} {state}",
             f.id,
             f.added.format("%Y-%m-%d %H:%M"),
             f.pin_changed.format("%Y-%m-%d %H:%M")

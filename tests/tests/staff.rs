@@ -189,8 +189,9 @@ fn trusting_a_new_key_and_removing_facilitators_keeps_everything_else() {
         &["kiosk", "facilitators", "--data-dir", d],
         None,
     );
+    let line = listed.lines().nth(1).unwrap();
     assert!(
-        listed.lines().nth(1).unwrap().starts_with("f-100 "),
+        line.starts_with("f-100 ") && line.ends_with(" open"),
         "{listed}"
     );
     assert!(

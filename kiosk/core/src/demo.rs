@@ -176,7 +176,9 @@ mod tests {
             crate::OfferStatus::Ready { version: 2, .. }
         ));
         assert_eq!(
-            k.sign_in(DEMO_PIN).unwrap().facilitator_id,
+            k.sign_in(DEMO_FACILITATOR, DEMO_PIN)
+                .unwrap()
+                .facilitator_id,
             DEMO_FACILITATOR
         );
         let dir = demo.data_dir();

@@ -50,7 +50,7 @@ impl TestKiosk {
 
     pub fn signed_in(&self) -> Kiosk {
         let mut k = self.open();
-        k.sign_in(PIN).unwrap();
+        k.sign_in(FACILITATOR, PIN).unwrap();
         k
     }
 }
