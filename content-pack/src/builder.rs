@@ -2,7 +2,8 @@
 //!
 //! The archive is written deterministically (fixed owner, mode and time) to a
 //! temporary file next to the output, synced, then renamed into place, so a
-//! half-written pack never carries the final name.
+//! half-written pack never carries the final name. [`build_new_pack_from_source`]
+//! never replaces a file already at the output's name.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Read, Write};
@@ -73,6 +74,18 @@ pub enum BuildError {
     /// Version 0 is reserved.
     #[error("the version must be 1 or more")]
     ZeroVersion,
+    /// Something is already at the output's name, and it may not be replaced.
+    #[error("{0} already exists and was left as it is; choose another name for the pack, or remove the old file first")]
+    Exists(PathBuf),
+}
+
+/// What to do when the output's name is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Existing {
+    /// Refuse, leaving what is there.
+    Refuse,
+    /// Replace it, in one rename.
+    Replace,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
@@ -111,7 +124,8 @@ fn header(size: u64, mtime: u64) -> tar::Header {
     h
 }
 
-/// Builds and signs a pack at `out`. `progress` gets (bytes done, total).
+/// Builds and signs a pack at `out`, replacing any file of that name.
+/// `progress` gets (bytes done, total).
 pub fn build_pack(
     input: &PackInput<'_>,
     options: &BuildOptions,
@@ -119,6 +133,20 @@ pub fn build_pack(
     out: &Path,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Manifest, BuildError> {
+    build(input, options, key, out, Existing::Replace, progress)
+}
+
+fn build(
+    input: &PackInput<'_>,
+    options: &BuildOptions,
+    key: &SigningKey,
+    out: &Path,
+    existing: Existing,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Manifest, BuildError> {
+    if existing == Existing::Refuse && fs::symlink_metadata(out).is_ok() {
+        return Err(BuildError::Exists(out.to_owned()));
+    }
     if options.version == 0 {
         return Err(BuildError::ZeroVersion);
     }
@@ -234,12 +262,34 @@ pub fn build_pack(
             source: e.into_error(),
         })?;
         file.sync_all().map_err(io_err(&tmp))?;
-        fs::rename(&tmp, out).map_err(io_err(out))
+        match existing {
+            Existing::Replace => fs::rename(&tmp, out).map_err(io_err(out)),
+            Existing::Refuse => place_new(&tmp, out),
+        }
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
     result.map(|()| manifest)
+}
+
+/// Gives `tmp` the name `out` only if nothing has it: a hard link cannot
+/// replace a file, so a file made at `out` during the build is kept. Where
+/// links cannot be made (FAT sticks), the name is checked just before the
+/// rename.
+fn place_new(tmp: &Path, out: &Path) -> Result<(), BuildError> {
+    match fs::hard_link(tmp, out) {
+        Ok(()) => {
+            // The pack has its name; a temporary name left over is only untidy.
+            let _ = fs::remove_file(tmp);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(BuildError::Exists(out.to_owned()))
+        }
+        Err(_) if fs::symlink_metadata(out).is_ok() => Err(BuildError::Exists(out.to_owned())),
+        Err(_) => fs::rename(tmp, out).map_err(io_err(out)),
+    }
 }
 
 struct ProgressReader<'a, R> {
@@ -255,12 +305,36 @@ impl<R: Read> Read for ProgressReader<'_, R> {
     }
 }
 
-/// Builds and signs a pack from a loaded source folder (see [`crate::load_source`]).
+/// Builds and signs a pack from a loaded source folder (see
+/// [`crate::load_source`]), replacing any file at `out`.
 pub fn build_pack_from_source(
     source: &crate::source::Source,
     options: &BuildOptions,
     key: &SigningKey,
     out: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Manifest, BuildError> {
+    from_source(source, options, key, out, Existing::Replace, progress)
+}
+
+/// [`build_pack_from_source`], refused with [`BuildError::Exists`] if
+/// anything has the name `out`, before the build or when it ends.
+pub fn build_new_pack_from_source(
+    source: &crate::source::Source,
+    options: &BuildOptions,
+    key: &SigningKey,
+    out: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Manifest, BuildError> {
+    from_source(source, options, key, out, Existing::Refuse, progress)
+}
+
+fn from_source(
+    source: &crate::source::Source,
+    options: &BuildOptions,
+    key: &SigningKey,
+    out: &Path,
+    existing: Existing,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Manifest, BuildError> {
     let media: Vec<(PackPath, PathBuf)> = source
@@ -274,5 +348,5 @@ pub fn build_pack_from_source(
         programme: &source.programme,
         media: &media,
     };
-    build_pack(&input, options, key, out, progress)
+    build(&input, options, key, out, existing, progress)
 }

@@ -6,6 +6,8 @@
 //!
 //! Main types, in the order trust is gained:
 //! - [`Programme`]: sessions, phases, tools and worksheets, with validation.
+//! - [`Source`] ([`load_source`]): a pack source folder, loaded and
+//!   validated; [`rules::check`] lists every content rule it breaks.
 //! - [`SigningKey`], [`TrustedKeys`]: minisign-format keys and signatures.
 //! - [`UnverifiedPack`] → [`UnverifiedPack::verify`] → [`VerifiedPack`] →
 //!   [`ContentStore::install`] → [`InstalledPack`]: the manifest's contents are
@@ -28,13 +30,18 @@ pub mod error;
 pub mod keys;
 pub mod manifest;
 pub mod programme;
+pub mod readability;
+pub mod rules;
 pub mod source;
 pub mod store;
 mod tar_reader;
 pub mod untrusted;
 
 pub use archive::{Limits, UntrustedInspection, UnverifiedPack, VerifiedPack};
-pub use builder::{build_pack, build_pack_from_source, BuildError, BuildOptions, PackInput};
+pub use builder::{
+    build_new_pack_from_source, build_pack, build_pack_from_source, BuildError, BuildOptions,
+    PackInput,
+};
 pub use bundle::{
     bundle_dir_name, open_bundle, verify_bundle, AttendanceRecord, BundleError, BundleTrust,
     BundleWriter, ExportManifest, ExportSummary, SessionRecord, VerifiedBundle,
@@ -49,7 +56,8 @@ pub use programme::{
     GuideSection, ParticipantText, Phase, PhaseKind, Point, PointPicture, Programme, Session, Tool,
     Worksheet, WorksheetField, WorksheetKind,
 };
-pub use source::{load_source, MediaFile, Source, SourceError};
+pub use rules::{Broken, Finding, Place};
+pub use source::{load_source, MediaFile, Origins, Source, SourceError};
 pub use store::{
     check_offer, ContentStore, InstallObserver, InstallStep, InstalledPack, NoObserver,
     MAX_CLOCK_LEAD,

@@ -10,8 +10,10 @@
 //! sessions/*.toml        one session each, with its [[phases]]
 //! tools/<id>.toml        one tool each, with its [[steps]], [worksheet] and
 //!                        [[worksheet.fields]], and a picture
-//! media/**               pictures and sounds; every file here goes into the pack
-//! *.md                   notes for the content team (never packed)
+//! media/**               pictures and sounds; every file here goes into the pack,
+//!                        except notes ending `.md`
+//! *.md                   notes for the content team, in the top folder or any
+//!                        folder above (never packed)
 //! ```
 //!
 //! `content-pack/sample/README.md` describes every field for people who are
@@ -46,6 +48,10 @@ use crate::programme::{
 pub const MAX_SOURCE_FILE_BYTES: u64 = 1024 * 1024;
 
 /// A pack source folder, loaded and validated.
+///
+/// Loading checks the programme's rules (the SMART meeting format, plain
+/// versions, pictures); the content rules (safe wording, readability, every
+/// tool used…) are checked on a loaded source by [`crate::rules::check`].
 #[derive(Debug, Clone)]
 pub struct Source {
     /// Names the programme line, from `pack.toml`, e.g. `insideout-sample`.
@@ -54,8 +60,48 @@ pub struct Source {
     pub approval: Approval,
     /// The programme, checked with [`Programme::validate`].
     pub programme: Programme,
-    /// Every file under `media/`, sorted by pack path.
+    /// Every file under `media/` but the `.md` notes, sorted by pack path.
     pub media: Vec<MediaFile>,
+    /// Which file each part came from, and the text of each TOML file.
+    pub origins: Origins,
+}
+
+/// Where each part of a loaded source was written, so that a content rule
+/// can name the file and line at fault (see [`crate::rules`]).
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    /// The source folder.
+    pub root: PathBuf,
+    /// Every `.md` note, relative to the source folder; never packed.
+    pub notes: Vec<String>,
+    /// Each TOML file's text as loaded, by its path relative to the folder.
+    texts: BTreeMap<String, String>,
+    /// Session id → its file.
+    sessions: BTreeMap<String, String>,
+    /// Tool id → its file.
+    tools: BTreeMap<String, String>,
+}
+
+impl Origins {
+    /// The file the session `id` was loaded from, e.g. `sessions/03-x.toml`.
+    pub fn session_file(&self, id: &str) -> Option<&str> {
+        self.sessions.get(id).map(String::as_str)
+    }
+
+    /// The file the tool `id` was loaded from, e.g. `tools/abc.toml`.
+    pub fn tool_file(&self, id: &str) -> Option<&str> {
+        self.tools.get(id).map(String::as_str)
+    }
+
+    /// The text of a TOML file of the source, as loaded.
+    pub fn text(&self, file: &str) -> Option<&str> {
+        self.texts.get(file).map(String::as_str)
+    }
+
+    /// Every TOML file of the source and its text, in path order.
+    pub fn toml_files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.texts.iter().map(|(f, t)| (f.as_str(), t.as_str()))
+    }
 }
 
 /// A file under `media/` that goes into the pack.
@@ -142,12 +188,17 @@ pub enum SourceError {
         problem: String,
     },
     /// The programme breaks one of its rules (see [`Programme::validate`]).
-    #[error("{file}: {source}")]
+    // The rule is in the message, so it is not also the `source()`: a
+    // printer that follows causes would show it twice.
+    #[error("{file}{}: {rule}", line.map(|l| format!(" (line {l})")).unwrap_or_default())]
     Programme {
         /// The file the offending session or tool comes from.
         file: String,
+        /// The line of the field at fault, or of the session's or tool's
+        /// table, from 1, when known.
+        line: Option<usize>,
         /// The rule broken, naming the session, phase or tool.
-        source: ProgrammeError,
+        rule: ProgrammeError,
     },
 }
 
@@ -161,12 +212,13 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         return Err(SourceError::NotAFolder(dir.to_owned()));
     }
     let layout = Layout::scan(dir)?;
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
 
     let pack_file = layout.pack_toml.ok_or(SourceError::Missing {
         file: "pack.toml".into(),
         hint: "every pack source starts with a pack.toml giving its id, title and approval",
     })?;
-    let pack: PackToml = parse(dir, &pack_file)?;
+    let pack: PackToml = parse(dir, &pack_file, &mut texts)?;
     if let Err(problem) = check_id(&pack.id) {
         return Err(invalid(&pack_file, "field `id`", &problem));
     }
@@ -214,7 +266,7 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         file: "safety.toml".into(),
         hint: "every pack source carries the facilitator safety and disclosure guide; copy the sample's safety.toml and adapt it",
     })?;
-    let safety: SafetyToml = parse(dir, &safety_file)?;
+    let safety: SafetyToml = parse(dir, &safety_file, &mut texts)?;
     let safety_guide: Vec<GuideSection> = safety
         .sections
         .into_iter()
@@ -229,7 +281,7 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
     let mut tools: Vec<Tool> = Vec::new();
     let mut tool_files: BTreeMap<String, String> = BTreeMap::new();
     for file in &layout.tools {
-        let tool: ToolToml = parse(dir, file)?;
+        let tool: ToolToml = parse(dir, file, &mut texts)?;
         let stem = file.trim_start_matches("tools/").trim_end_matches(".toml");
         if tool.id != stem {
             return Err(invalid(
@@ -281,6 +333,7 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
     for file in &layout.sessions {
         let text = read_text(dir, file)?;
         let session: SessionToml = parse_text(file, &text)?;
+        texts.insert(file.clone(), text.clone());
         let mut phases = Vec::with_capacity(session.phases.len());
         for (i, phase) in session.phases.into_iter().enumerate() {
             let at = format!("phase {} ({})", i + 1, kind_name(phase.kind));
@@ -338,18 +391,18 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
     for (i, (a, file_a)) in sessions.iter().enumerate() {
         for (b, file_b) in &sessions[..i] {
             let clash = if a.id == b.id {
-                Some(format!("field `id`: `{}`", a.id))
+                Some(("id", format!("field `id`: `{}`", a.id)))
             } else if a.number == b.number {
-                Some(format!("field `number`: {}", a.number))
+                Some(("number", format!("field `number`: {}", a.number)))
             } else {
                 None
             };
-            if let Some(clash) = clash {
-                return Err(invalid(
-                    file_a,
-                    &clash,
-                    &format!("{file_b} uses it too; each session needs its own"),
-                ));
+            if let Some((key, clash)) = clash {
+                return Err(SourceError::Invalid {
+                    file: file_a.clone(),
+                    line: texts.get(file_a).and_then(|t| key_line(t, None, key)),
+                    problem: format!("{clash}: {file_b} uses it too; each session needs its own"),
+                });
             }
         }
     }
@@ -360,6 +413,10 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         .iter()
         .map(|(s, f)| (format!("session {} `{}`", s.number, s.id), f.clone()))
         .collect();
+    let session_ids: BTreeMap<String, String> = sessions
+        .iter()
+        .map(|(s, f)| (s.id.clone(), f.clone()))
+        .collect();
     let programme = Programme {
         title: pack.title,
         sessions: sessions.into_iter().map(|(s, _)| s).collect(),
@@ -367,21 +424,113 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         point_pictures,
         safety_guide,
     };
-    programme.validate().map_err(|e| {
-        let file = if e.at.starts_with("safety guide") {
+    programme.validate().map_err(|rule| {
+        let file = if rule.at.starts_with("safety guide") {
             safety_file.clone()
         } else {
-            file_of(&e.at, &session_files, &tool_files).unwrap_or(pack_file.clone())
+            file_of(&rule.at, &session_files, &tool_files).unwrap_or(pack_file.clone())
         };
-        SourceError::Programme { file, source: e }
+        let line = texts
+            .get(&file)
+            .and_then(|text| rule_line(text, &rule, &programme));
+        SourceError::Programme { file, line, rule }
     })?;
 
+    let origins = Origins {
+        root: dir.to_owned(),
+        notes: layout.notes,
+        texts,
+        sessions: session_ids,
+        tools: tool_files,
+    };
     Ok(Source {
         pack_id: pack.id,
         approval: pack.approval,
         programme,
         media: layout.media,
+        origins,
     })
+}
+
+/// The line a broken programme rule points at in `text`, its file: the
+/// field it names, else the field the rule is about, else the phase's
+/// table, else the line naming the session or tool (its `id`).
+fn rule_line(text: &str, rule: &ProgrammeError, programme: &Programme) -> Option<usize> {
+    let problem = rule.problem.as_str();
+    // "step 2: …", "worksheet field 1: …" name a table of a tool file.
+    let numbered = |prefix: &str| {
+        let rest = problem.strip_prefix(prefix)?;
+        let n: usize = rest.split(':').next()?.trim().parse().ok()?;
+        n.checked_sub(1)
+    };
+    let mut table: Option<(&str, usize)> = None;
+    if let Some(i) = numbered("step ") {
+        table = Some(("steps", i));
+    } else if let Some(i) = numbered("worksheet field ") {
+        table = Some(("worksheet.fields", i));
+    } else if let Some(id) = rule
+        .at
+        .strip_prefix("safety guide section `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        let i = programme.safety_guide.iter().position(|g| g.id == id)?;
+        table = Some(("sections", i));
+    } else if let Some((session, label)) = rule.at.split_once(", phase ") {
+        let session = programme
+            .sessions
+            .iter()
+            .find(|s| session.ends_with(&format!("`{}`", s.id)))?;
+        let i = session
+            .phases
+            .iter()
+            .position(|p| p.kind.label() == label)?;
+        table = Some(("phases", i));
+    }
+    let named = problem
+        .split_once("field `")
+        .and_then(|(_, r)| r.split_once('`'))
+        .map(|(key, _)| key);
+    let about = [
+        ("lasts", "minutes"),
+        ("add up to", "minutes"),
+        ("0 minutes", "minutes"),
+        ("names no point", "points"),
+        ("no facilitator notes", "facilitator_notes"),
+        ("uses tool", "tools"),
+        ("main work must use", "tools"),
+        ("number is used", "number"),
+        ("the id", "id"),
+        ("it has no sessions", "title"),
+        ("the title is empty", "title"),
+    ]
+    .into_iter()
+    .find(|(words, _)| problem.contains(words))
+    .map(|(_, key)| key);
+    if problem.starts_with("its phases must be exactly") {
+        // The first phase out of order.
+        let session = programme
+            .sessions
+            .iter()
+            .find(|s| rule.at.ends_with(&format!("`{}`", s.id)))?;
+        let i = session
+            .phases
+            .iter()
+            .zip(PhaseKind::ORDER)
+            .position(|(p, kind)| p.kind != kind)
+            .unwrap_or(session.phases.len());
+        return nth_header_line(text, "[[phases]]", i).or_else(|| key_line(text, None, "id"));
+    }
+    if problem.contains("its worksheet has no fields") {
+        return header_line(text, "[worksheet]").or_else(|| key_line(text, None, "id"));
+    }
+    named
+        .or(about)
+        .and_then(|key| key_line(text, table, key))
+        .or_else(|| {
+            let (name, i) = table?;
+            nth_header_line(text, &format!("[[{name}]]"), i)
+        })
+        .or_else(|| key_line(text, None, "id"))
 }
 
 /// Which source file a [`ProgrammeError`]'s `at` points into.
@@ -407,6 +556,7 @@ struct Layout {
     sessions: Vec<String>,
     tools: Vec<String>,
     media: Vec<MediaFile>,
+    notes: Vec<String>,
 }
 
 /// What a directory entry is, never following links.
@@ -423,6 +573,7 @@ impl Layout {
             sessions: Vec::new(),
             tools: Vec::new(),
             media: Vec::new(),
+            notes: Vec::new(),
         };
         let mut seen_sessions = false;
         let mut seen_tools = false;
@@ -432,14 +583,16 @@ impl Layout {
                 ("safety.toml", Kind::File(_)) => layout.safety_toml = Some(name),
                 ("sessions", Kind::Folder) => {
                     seen_sessions = true;
-                    layout.sessions = toml_files(dir, "sessions")?;
+                    layout.sessions = toml_files(dir, "sessions", &mut layout.notes)?;
                 }
                 ("tools", Kind::Folder) => {
                     seen_tools = true;
-                    layout.tools = toml_files(dir, "tools")?;
+                    layout.tools = toml_files(dir, "tools", &mut layout.notes)?;
                 }
-                ("media", Kind::Folder) => media_files(dir, "media", &mut layout.media)?,
-                (n, Kind::File(_)) if n.ends_with(".md") && !n.starts_with('.') => {}
+                ("media", Kind::Folder) => {
+                    media_files(dir, "media", &mut layout.media, &mut layout.notes)?
+                }
+                (n, Kind::File(_)) if is_note(n) => layout.notes.push(name),
                 _ => {
                     return Err(SourceError::Unexpected {
                         file: name,
@@ -461,6 +614,7 @@ impl Layout {
             });
         }
         layout.media.sort_by(|a, b| a.pack_path.cmp(&b.pack_path));
+        layout.notes.sort();
         Ok(layout)
     }
 }
@@ -515,17 +669,25 @@ fn join(rel: &str, name: &str) -> String {
     }
 }
 
-/// The `.toml` files of `sessions/` or `tools/`; nothing else may be there.
-fn toml_files(root: &Path, rel: &str) -> Result<Vec<String>, SourceError> {
+/// A note for the content team, never packed: a file ending `.md`, not
+/// hidden.
+fn is_note(name: &str) -> bool {
+    name.ends_with(".md") && !name.starts_with('.')
+}
+
+/// The `.toml` files of `sessions/` or `tools/`, adding its `.md` notes to
+/// `notes`; nothing else may be there.
+fn toml_files(root: &Path, rel: &str, notes: &mut Vec<String>) -> Result<Vec<String>, SourceError> {
     let mut files = Vec::new();
     for (name, kind) in list(root, rel)? {
         let file = join(rel, &name);
         match kind {
             Kind::File(_) if name.ends_with(".toml") && !name.starts_with('.') => files.push(file),
+            Kind::File(_) if is_note(&name) => notes.push(file),
             _ => {
                 return Err(SourceError::Unexpected {
                     file,
-                    hint: "only .toml files belong in this folder (no sub-folders or other files)",
+                    hint: "only .toml files and .md notes belong in this folder (no sub-folders or other files)",
                 })
             }
         }
@@ -533,16 +695,26 @@ fn toml_files(root: &Path, rel: &str) -> Result<Vec<String>, SourceError> {
     Ok(files)
 }
 
-/// Every file under `media/`, recursively, each with a valid pack path.
-fn media_files(root: &Path, rel: &str, out: &mut Vec<MediaFile>) -> Result<(), SourceError> {
+/// Every file under `media/`, recursively, each with a valid pack path;
+/// `.md` notes go to `notes` instead, never into the pack.
+fn media_files(
+    root: &Path,
+    rel: &str,
+    out: &mut Vec<MediaFile>,
+    notes: &mut Vec<String>,
+) -> Result<(), SourceError> {
     for (name, kind) in list(root, rel)? {
         let file = join(rel, &name);
+        if matches!(kind, Kind::File(_)) && is_note(&name) {
+            notes.push(file);
+            continue;
+        }
         let pack_path = PackPath::new(&file).map_err(|reason| SourceError::BadMediaName {
             file: file.clone(),
             reason,
         })?;
         match kind {
-            Kind::Folder => media_files(root, &file, out)?,
+            Kind::Folder => media_files(root, &file, out, notes)?,
             Kind::File(size) => out.push(MediaFile {
                 pack_path,
                 file: root.join(&file),
@@ -578,9 +750,16 @@ fn read_text(root: &Path, file: &str) -> Result<String, SourceError> {
     })
 }
 
-fn parse<T: DeserializeOwned>(root: &Path, file: &str) -> Result<T, SourceError> {
+/// Reads and parses one TOML file, keeping its text in `texts`.
+fn parse<T: DeserializeOwned>(
+    root: &Path,
+    file: &str,
+    texts: &mut BTreeMap<String, String>,
+) -> Result<T, SourceError> {
     let text = read_text(root, file)?;
-    parse_text(file, &text)
+    let parsed = parse_text(file, &text)?;
+    texts.insert(file.to_owned(), text);
+    Ok(parsed)
 }
 
 fn parse_text<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, SourceError> {
@@ -621,7 +800,19 @@ fn toml_error(file: &str, text: &str, e: &toml::de::Error, syntax: Syntax) -> So
     let line = line_of(text, offset);
     let message = e.message();
     let mut parts = Vec::new();
-    if let Some(table) = table_at(text, offset) {
+    // An unknown field on a table's own header line (`[[stpes]]`) is the
+    // table itself, so it is not named as where the mistake is.
+    let bytes = text.as_bytes();
+    let line_start = bytes[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let on_header = bytes[line_start..]
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        == Some(&b'[');
+    let misnamed_table = on_header && message.starts_with("unknown field");
+    if let Some(table) = table_at(text, offset).filter(|_| !misnamed_table) {
         parts.push(table);
     }
     // Errors about a value: name the key the value belongs to.
@@ -702,7 +893,7 @@ fn expected_words(expected: &str) -> String {
 
 /// Describes the `[table]` or `[[array]]` that `offset` falls in, e.g.
 /// "phase 4 (main-work)" or "worksheet field 2".
-fn table_at(text: &str, offset: usize) -> Option<String> {
+pub(crate) fn table_at(text: &str, offset: usize) -> Option<String> {
     let mut current: Option<(String, usize)> = None;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for (start, line) in lines_outside_strings(text) {
@@ -754,7 +945,7 @@ fn table_at(text: &str, offset: usize) -> Option<String> {
 }
 
 /// The key of the last `key = …` line at or before `offset`, within its table.
-fn key_at(text: &str, offset: usize) -> Option<String> {
+pub(crate) fn key_at(text: &str, offset: usize) -> Option<String> {
     let mut key = None;
     for (start, line) in lines_outside_strings(text) {
         if start > offset {
@@ -778,7 +969,7 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
 
 /// Lines with their start offsets, leaving out lines inside multi-line
 /// strings (so a `[` or `=` in the text is not taken for TOML).
-fn lines_outside_strings(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub(crate) fn lines_outside_strings(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut open: Option<&'static str> = None;
     let mut start = 0;
     text.split_inclusive('\n').filter_map(move |line| {
@@ -795,8 +986,43 @@ fn lines_outside_strings(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// The line (from 1) of the first `key = …` in `table`: the `n`th (from 0)
+/// `[[name]]` when `table` is `Some((name, n))`, else the top of the file,
+/// before any table.
+pub(crate) fn key_line(text: &str, table: Option<(&str, usize)>, key: &str) -> Option<usize> {
+    let mut seen: usize = 0;
+    let mut inside = table.is_none();
+    for (start, line) in lines_outside_strings(text) {
+        let t = line.trim();
+        if t.starts_with('[') {
+            inside = match table {
+                Some((name, n))
+                    if t.strip_prefix("[[")
+                        .and_then(|r| r.split_once("]]"))
+                        .map(|r| r.0.trim())
+                        == Some(name) =>
+                {
+                    seen += 1;
+                    seen == n + 1
+                }
+                _ => false,
+            };
+            continue;
+        }
+        if inside && t.split_once('=').is_some_and(|(k, _)| k.trim() == key) {
+            return Some(line_of(text, start));
+        }
+    }
+    None
+}
+
+/// The line (from 1) of a `[table]` header line.
+fn header_line(text: &str, header: &str) -> Option<usize> {
+    nth_header_line(text, header, 0)
+}
+
 /// The line (from 1) of the `n`th (from 0) occurrence of a table header.
-fn nth_header_line(text: &str, header: &str, n: usize) -> Option<usize> {
+pub(crate) fn nth_header_line(text: &str, header: &str, n: usize) -> Option<usize> {
     let (start, _) = lines_outside_strings(text)
         .filter(|(_, l)| l.trim() == header)
         .nth(n)?;
@@ -804,7 +1030,7 @@ fn nth_header_line(text: &str, header: &str, n: usize) -> Option<usize> {
 }
 
 /// The line (from 1) holding byte `offset`.
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
     text.as_bytes()[..offset]
         .iter()
@@ -813,7 +1039,7 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-fn kind_name(kind: PhaseKind) -> &'static str {
+pub(crate) fn kind_name(kind: PhaseKind) -> &'static str {
     match kind {
         PhaseKind::Welcome => "welcome",
         PhaseKind::CheckIn => "check-in",

@@ -27,7 +27,9 @@ enum Command {
 
 #[derive(Subcommand)]
 enum PackCommand {
-    /// Build and sign a pack from a source folder.
+    /// Check a source folder against every content rule, without building.
+    Check(crate::pack::CheckArgs),
+    /// Build and sign a pack from a source folder (it must pass every content rule).
     Build(crate::pack::BuildArgs),
     /// Check a pack's signature and every file's hash.
     Verify(crate::pack::VerifyArgs),
@@ -67,6 +69,7 @@ enum ExportCommand {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Keygen(a) => crate::keys::keygen(a),
+        Command::Pack(PackCommand::Check(a)) => crate::pack::check(a),
         Command::Pack(PackCommand::Build(a)) => crate::pack::build(a),
         Command::Pack(PackCommand::Verify(a)) => crate::pack::verify(a),
         Command::Pack(PackCommand::Inspect(a)) => crate::pack::inspect(a),

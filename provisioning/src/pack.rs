@@ -1,4 +1,4 @@
-//! `pack build`, `pack verify`, `pack inspect`.
+//! `pack check`, `pack build`, `pack verify`, `pack inspect`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -7,8 +7,9 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use content_pack::{
-    build_pack_from_source, check_offer, load_source, BuildOptions, Limits, Manifest, Programme,
-    SigningKey, TrustedKey, TrustedKeys, UnverifiedPack,
+    build_new_pack_from_source, build_pack_from_source, check_offer, load_source, rules,
+    BuildOptions, Limits, Manifest, Programme, Source, SigningKey, TrustedKey, TrustedKeys,
+    UnverifiedPack,
 };
 use serde::Serialize;
 
@@ -27,13 +28,23 @@ pub struct BuildArgs {
     /// INSIDEOUT_KEY_PASSWORD).
     #[arg(long, value_name = "FILE")]
     secret_key: PathBuf,
-    /// Where to write the pack (*.iopack).
+    /// Where to write the pack (*.iopack); a file already there is kept
+    /// unless --force is given.
     #[arg(long, value_name = "PACK")]
     out: PathBuf,
+    /// Replace the file at --out if there is one.
+    #[arg(long)]
+    force: bool,
     /// Optional expiry: a date (2027-06-30: kiosks refuse the pack once that
     /// day is over, UTC) or a time (RFC 3339, 2027-06-30T12:00:00Z).
     #[arg(long, value_name = "DATE", value_parser = parse_expiry)]
     expires: Option<DateTime<Utc>>,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The pack source folder (pack.toml, sessions/, tools/, media/).
+    source: PathBuf,
 }
 
 /// `--expires`: a date means the end of that day (UTC).
@@ -107,8 +118,45 @@ fn load_key(path: &Path) -> anyhow::Result<SigningKey> {
     Ok(SigningKey::from_file(path, password.as_deref())?)
 }
 
+/// Loads the source folder and checks every content rule; each finding is
+/// printed on stdout, one a line, and the error says how many there were.
+fn load_and_check(folder: &Path, then: &str) -> anyhow::Result<Source> {
+    let source = load_source(folder)?;
+    let found = rules::check(&source)?;
+    if found.is_empty() {
+        return Ok(source);
+    }
+    let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
+    crate::emit(&lines.join("\n"))?;
+    anyhow::bail!(
+        "{} breaks {} content rule{} (each is listed above, with its file and field){then}",
+        folder.display(),
+        found.len(),
+        if found.len() == 1 { "" } else { "s" },
+    )
+}
+
+pub fn check(a: CheckArgs) -> anyhow::Result<()> {
+    let source = load_and_check(&a.source, "; fix them and check again")?;
+    crate::emit(&format!(
+        "{} passes every content rule: {} sessions, {} tools, {} texts checked",
+        a.source.display(),
+        source.programme.sessions.len(),
+        source.programme.tools.len(),
+        rules::texts(&source).len(),
+    ))
+}
+
 pub fn build(a: BuildArgs) -> anyhow::Result<()> {
-    let source = load_source(&a.source)?;
+    // Before the password is asked for: a taken name or a broken rule
+    // needs no key.
+    if !a.force && std::fs::symlink_metadata(&a.out).is_ok() {
+        anyhow::bail!(
+            "{} already exists; give --force to replace it, or choose another --out",
+            a.out.display()
+        );
+    }
+    let source = load_and_check(&a.source, "; no pack was built: fix them and build again")?;
     let key = load_key(&a.secret_key)?;
     let options = BuildOptions {
         version: a.version,
@@ -116,7 +164,12 @@ pub fn build(a: BuildArgs) -> anyhow::Result<()> {
         expires: a.expires,
     };
     let bar = progress::bytes("packing");
-    let manifest = build_pack_from_source(&source, &options, &key, &a.out, &mut |done, total| {
+    let build = if a.force {
+        build_pack_from_source
+    } else {
+        build_new_pack_from_source
+    };
+    let manifest = build(&source, &options, &key, &a.out, &mut |done, total| {
         progress::update(&bar, done, total)
     })
     .with_context(|| format!("cannot build the pack from {}", a.source.display()))?;

@@ -6,6 +6,7 @@ mod processes;
 mod props;
 mod readability;
 mod roundtrip;
+mod rules;
 mod sample;
 mod source_errors;
 mod tamper;

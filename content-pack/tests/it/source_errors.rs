@@ -466,7 +466,11 @@ fn two_sessions_with_one_number_name_both_files() {
     let root = dir.path();
     let copy = SESSION.replace("id = \"s01-test\"", "id = \"s02-test\"");
     fs::write(root.join("sessions/02-test.toml"), copy).unwrap();
-    let (_, message) = load_err(root);
+    let (e, message) = load_err(root);
+    assert!(
+        matches!(e, SourceError::Invalid { line: Some(3), .. }),
+        "{e:?}"
+    );
     assert_mentions(
         &message,
         &[
@@ -498,8 +502,21 @@ fn an_approval_field_error_names_the_approval_table() {
     );
 }
 
+/// Follows `source()` as `anyhow`'s `{:#}` does, joining every cause.
+fn with_causes(e: &SourceError) -> String {
+    let mut line = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        line.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    line
+}
+
+/// A rule about a whole session (issue 14): the file and the line of the
+/// field the rule is about, and the rule said once, however it is printed.
 #[test]
-fn a_programme_rule_broken_is_reported_with_the_session_file() {
+fn a_session_level_rule_broken_names_the_file_and_line_once() {
     let dir = valid_source();
     edit(
         dir.path(),
@@ -508,19 +525,20 @@ fn a_programme_rule_broken_is_reported_with_the_session_file() {
         "minutes = 65",
     );
     let (e, message) = load_err(dir.path());
-    assert!(matches!(e, SourceError::Programme { .. }), "{e:?}");
-    assert_mentions(
-        &message,
-        &[
-            "sessions/01-test.toml",
-            "session 1 `s01-test`",
-            "add up to 60 minutes",
-        ],
+    assert!(
+        matches!(e, SourceError::Programme { line: Some(7), .. }),
+        "{e:?}"
     );
+    assert_eq!(
+        message,
+        "sessions/01-test.toml (line 7): session 1 `s01-test`: its phases add up to 60 minutes but the session says 65"
+    );
+    assert_eq!(with_causes(&e), message, "the rule is printed twice");
+    assert!(std::error::Error::source(&e).is_none());
 }
 
 #[test]
-fn phases_out_of_order_are_reported_with_the_session_file() {
+fn phases_out_of_order_name_the_first_phase_out_of_place() {
     let dir = valid_source();
     edit(
         dir.path(),
@@ -528,11 +546,52 @@ fn phases_out_of_order_are_reported_with_the_session_file() {
         "kind = \"agenda\"",
         "kind = \"check-in\"",
     );
-    let (_, message) = load_err(dir.path());
+    let (e, message) = load_err(dir.path());
+    assert!(
+        matches!(e, SourceError::Programme { line: Some(27), .. }),
+        "{e:?}"
+    );
     assert_mentions(
         &message,
-        &["sessions/01-test.toml", "phases must be exactly"],
+        &["sessions/01-test.toml (line 27)", "phases must be exactly"],
     );
+    assert_eq!(message.matches("phases must be exactly").count(), 1);
+}
+
+#[test]
+fn every_session_and_tool_rule_names_a_line() {
+    let cases: [(&str, &str, &str, usize); 6] = [
+        ("sessions/01-test.toml", "minutes = 60", "minutes = 95", 7),
+        ("sessions/01-test.toml", "points = [3]", "points = []", 6),
+        (
+            "sessions/01-test.toml",
+            "facilitator_notes = [\"Say: hello.\"]",
+            "facilitator_notes = []",
+            16,
+        ),
+        ("sessions/01-test.toml", "tools = [\"abc\"]\n", "", 36),
+        (
+            "tools/abc.toml",
+            "summary = \"Test a belief.\"",
+            "summary = \" \"",
+            6,
+        ),
+        ("tools/abc.toml", "plain = \"Put B.\"", "plain = \"\"", 16),
+    ];
+    for (file, from, to, line) in cases {
+        let dir = valid_source();
+        edit(dir.path(), file, from, to);
+        let (e, message) = load_err(dir.path());
+        assert!(
+            matches!(e, SourceError::Programme { line: Some(l), .. } if l == line),
+            "{to:?}: {e:?}"
+        );
+        assert!(
+            message.starts_with(&format!("{file} (line {line}): ")),
+            "{message}"
+        );
+        assert_eq!(with_causes(&e), message);
+    }
 }
 
 #[test]
