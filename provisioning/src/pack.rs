@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 use content_pack::{
     build_new_pack_from_source, build_pack_from_source, check_offer, load_source, rules,
-    BuildOptions, Limits, Manifest, Programme, Source, SigningKey, TrustedKey, TrustedKeys,
+    BuildOptions, Limits, Manifest, Programme, SigningKey, Source, TrustedKey, TrustedKeys,
     UnverifiedPack,
 };
 use serde::Serialize;
@@ -162,6 +162,7 @@ pub fn build(a: BuildArgs) -> anyhow::Result<()> {
         version: a.version,
         created: Utc::now(),
         expires: a.expires,
+        rotations: Vec::new(),
     };
     let bar = progress::bytes("packing");
     let build = if a.force {

@@ -126,7 +126,10 @@ fn a_labelling_word_an_unused_tool_and_a_hard_sentence_are_refused_by_check_and_
         let lines: Vec<&str> = stdout.lines().collect();
         assert_eq!(lines.len(), 3, "{stdout}");
         for (line, start) in lines.iter().zip(&expected) {
-            assert!(line.starts_with(start.as_str()), "{line:?} is not {start:?}…");
+            assert!(
+                line.starts_with(start.as_str()),
+                "{line:?} is not {start:?}…"
+            );
         }
     };
 
@@ -207,7 +210,11 @@ fn a_built_pack_holds_no_md_note() {
     let dir = tempfile::tempdir().unwrap();
     let source = copy_of_sample(dir.path());
     fs::create_dir_all(source.join("media/drafts")).unwrap();
-    fs::write(source.join("media/drafts/ideas.md"), "Ideas for pictures.\n").unwrap();
+    fs::write(
+        source.join("media/drafts/ideas.md"),
+        "Ideas for pictures.\n",
+    )
+    .unwrap();
     fs::write(source.join("tools/NOTES.md"), "Tools to write next.\n").unwrap();
     let (sk, pk) = keygen(dir.path());
     let pack = dir.path().join("v5.iopack");
@@ -261,7 +268,9 @@ fn the_sample_readme_shows_the_errors_the_binary_prints() {
         "minutes = \"ten\"",
     );
     assert!(
-        after.contains("if phase 4 of\n`sessions/03-what-matters-to-me.toml` says `minutes = \"ten\"`"),
+        after.contains(
+            "if phase 4 of\n`sessions/03-what-matters-to-me.toml` says `minutes = \"ten\"`"
+        ),
         "the README describes another mistake than this test makes"
     );
     let steps = copy_of_sample(&dir.path().join("b"));
@@ -272,7 +281,12 @@ fn the_sample_readme_shows_the_errors_the_binary_prints() {
     );
     let printed: Vec<String> = [minutes, steps]
         .iter()
-        .map(|source| refused(&["pack", "check", p(source)]).1.trim_end().to_owned())
+        .map(|source| {
+            refused(&["pack", "check", p(source)])
+                .1
+                .trim_end()
+                .to_owned()
+        })
         .collect();
     assert_eq!(shown, printed);
 }

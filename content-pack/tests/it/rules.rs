@@ -447,6 +447,7 @@ fn md_notes_anywhere_in_the_folder_are_never_packed() {
         version: 1,
         created: t0(),
         expires: None,
+        rotations: Vec::new(),
     };
     let manifest =
         build_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {}).unwrap();
@@ -469,9 +470,10 @@ fn a_new_pack_never_replaces_a_file_and_leaves_no_partial_file() {
         version: 1,
         created: t0(),
         expires: None,
+        rotations: Vec::new(),
     };
-    let e = build_new_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {})
-        .unwrap_err();
+    let e =
+        build_new_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {}).unwrap_err();
     assert!(matches!(&e, BuildError::Exists(p) if *p == out), "{e:?}");
     assert!(e.to_string().contains("already exists"), "{e}");
     assert_eq!(fs::read_to_string(&out).unwrap(), "an older pack");
@@ -485,5 +487,8 @@ fn a_new_pack_never_replaces_a_file_and_leaves_no_partial_file() {
 
     build_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {}).unwrap();
     let replaced = fs::read(&out).unwrap();
-    assert!(replaced.starts_with(b"manifest.json"), "the old file is still there");
+    assert!(
+        replaced.starts_with(b"manifest.json"),
+        "the old file is still there"
+    );
 }

@@ -715,7 +715,10 @@ fn every_screen_fits_at_every_size_and_text_size() {
     // A wing with more facilitators than fit at once, one with the longest
     // id; all listed after sam, so sam's button is in view.
     let ids = ["t.jones", "u-ahmed", "v.longest.staff.id.0123456789abc"];
-    for (i, id) in ids.iter().chain(&["w1", "w2", "w3", "w4", "w5"]).enumerate()
+    for (i, id) in ids
+        .iter()
+        .chain(&["w1", "w2", "w3", "w4", "w5"])
+        .enumerate()
     {
         let pin = format!("5839{:02}", 20 + i);
         set_facilitator_pin(&fixture.data_dir(), id, &pin, chrono::Utc::now()).unwrap();

@@ -61,6 +61,7 @@ pub fn build_sample(key: &SigningKey, version: u64, out: &Path) {
         version,
         created: t0() - chrono::Duration::days(1),
         expires: None,
+        rotations: Vec::new(),
     };
     build_pack_from_source(&source, &opts, key, out, &mut |_, _| {}).unwrap();
 }
