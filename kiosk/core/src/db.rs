@@ -85,6 +85,13 @@ pub enum AuditEvent<'a> {
     TrustAdded(&'a str),
     /// A content key was removed from the trusted keys.
     TrustRemoved(&'a str),
+    /// A pack's key rotation moved the kiosk from one content key to another.
+    KeyRotated {
+        /// The key retired.
+        from: String,
+        /// The key trusted instead.
+        to: String,
+    },
     /// A facilitator confirmed "Export everything again" with their PIN.
     ExportEverythingAgain(&'a str),
     /// A backup was written.
@@ -150,6 +157,7 @@ impl AuditEvent<'_> {
             AuditEvent::FacilitatorRemoved(id) => ("facilitator-removed", id.to_string()),
             AuditEvent::TrustAdded(key) => ("trust-added", key.to_string()),
             AuditEvent::TrustRemoved(key) => ("trust-removed", key.to_string()),
+            AuditEvent::KeyRotated { from, to } => ("key-rotated", format!("from={from} to={to}")),
             AuditEvent::ExportEverythingAgain(id) => ("export-everything-again", id.to_string()),
             AuditEvent::BackedUp => ("backed-up", String::new()),
             AuditEvent::Restored(made) => ("restored", format!("backup-made={}", ts(*made))),

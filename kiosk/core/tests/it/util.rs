@@ -56,12 +56,17 @@ impl TestKiosk {
 }
 
 pub fn build_sample(key: &SigningKey, version: u64, out: &Path) {
+    build_sample_rotating(key, version, &[], out)
+}
+
+/// The sample as a pack signed by `key`, carrying key `rotations`.
+pub fn build_sample_rotating(key: &SigningKey, version: u64, rotations: &[String], out: &Path) {
     let source = load_source(&sample_dir()).unwrap();
     let opts = BuildOptions {
         version,
         created: t0() - chrono::Duration::days(1),
         expires: None,
-        rotations: Vec::new(),
+        rotations: rotations.to_vec(),
     };
     build_pack_from_source(&source, &opts, key, out, &mut |_, _| {}).unwrap();
 }
