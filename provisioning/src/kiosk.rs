@@ -186,11 +186,18 @@ pub fn remove_facilitator_cmd(a: RemoveFacilitatorArgs) -> anyhow::Result<()> {
 pub fn trust(command: TrustCommand) -> anyhow::Result<()> {
     match command {
         TrustCommand::List(dir) => {
-            let ids: Vec<String> = trusted_key_ids(&dir.data_dir)?
+            let mut lines: Vec<String> = trusted_key_ids(&dir.data_dir)?
                 .iter()
                 .map(ToString::to_string)
                 .collect();
-            crate::emit(&ids.join("\n"))
+            let config = kiosk_core::KioskConfig::load(&kiosk_core::DataDir::new(&dir.data_dir))?;
+            lines.extend(
+                config
+                    .retired_keys
+                    .iter()
+                    .map(|id| format!("{id} (retired by a key rotation: never accepted again)")),
+            );
+            crate::emit(&lines.join("\n"))
         }
         TrustCommand::Add { dir, key } => {
             let text = std::fs::read_to_string(&key)

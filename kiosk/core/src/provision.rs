@@ -240,6 +240,11 @@ pub fn trust_key(root: &Path, key_text: &str, now: DateTime<Utc>) -> Result<KeyI
     let key = content_pack::TrustedKey::from_text(key_text)
         .map_err(|e| KioskError::InvalidSetting(format!("the key to trust: {e}")))?;
     let id = key.key_id();
+    if config.retired_keys.contains(&id.to_string()) {
+        return Err(KioskError::InvalidSetting(format!(
+            "key {id} was retired by a key rotation from the content team and cannot be trusted again; ask them for their current public key"
+        )));
+    }
     if config.trusted()?.ids().contains(&id) {
         return Err(KioskError::InvalidSetting(format!(
             "key {id} is already trusted here"
