@@ -82,6 +82,7 @@ fn main() {
             version: 1,
             created: chrono::Utc::now(),
             expires: None,
+            rotations: Vec::new(),
         },
         &key,
         &pack,

@@ -29,6 +29,7 @@ use crate::manifest::{
     SIGNATURE_NAME,
 };
 use crate::programme::Programme;
+use crate::rotation::{self, Rotation, MAX_ROTATIONS_BYTES, ROTATIONS_NAME};
 use crate::tar_reader::{Header, Kind, TarReader};
 use crate::untrusted;
 
@@ -66,7 +67,10 @@ pub struct UnverifiedPack {
     file: File,
     manifest_bytes: Vec<u8>,
     signature: Vec<u8>,
-    /// Byte offset of the first entry after `manifest.sig`.
+    /// `key-rotations.toml`, if the pack carries key rotations.
+    rotations: Option<Vec<u8>>,
+    /// Byte offset of the first entry after `manifest.sig` (and the
+    /// rotations).
     rest: u64,
     limits: Limits,
 }
@@ -76,6 +80,7 @@ pub struct UnverifiedPack {
 pub struct VerifiedPack {
     reader: Reader,
     signer: KeyId,
+    rotations: Vec<Rotation>,
 }
 
 /// What `pack inspect` shows of a pack whose signature was *not* checked
@@ -144,12 +149,32 @@ impl UnverifiedPack {
         let manifest_bytes = header_entry(1, MANIFEST_NAME, limits.max_manifest_bytes)?;
         let signature = header_entry(2, SIGNATURE_NAME, limits.max_signature_bytes)?;
         tar.end_entry()?;
-        let rest = tar.position();
+        // Key rotations, if any, come next; any other entry is the first of
+        // the files, read again from here once the manifest is trusted.
+        let mut rest = tar.position();
+        let mut rotations = None;
+        if let Some(header) = tar.next(false)? {
+            if header.name == ROTATIONS_NAME.as_bytes() && header.kind == Kind::File {
+                if header.size > MAX_ROTATIONS_BYTES {
+                    return Err(PackError::HeaderTooLarge {
+                        what: ROTATIONS_NAME,
+                        size: header.size,
+                        limit: MAX_ROTATIONS_BYTES,
+                    });
+                }
+                let mut bytes = vec![0u8; header.size as usize];
+                tar.data().read_exact(&mut bytes).map_err(truncated)?;
+                tar.end_entry()?;
+                rest = tar.position();
+                rotations = Some(bytes);
+            }
+        }
         Ok(UnverifiedPack {
             path: path.to_owned(),
             file,
             manifest_bytes,
             signature,
+            rotations,
             rest,
             limits: limits.clone(),
         })
@@ -160,16 +185,28 @@ impl UnverifiedPack {
     pub fn verify(self, keys: &TrustedKeys) -> Result<VerifiedPack, PackError> {
         let sig =
             std::str::from_utf8(&self.signature).map_err(|_| PackError::SignatureMalformed)?;
-        let signer = keys
-            .verify(&self.manifest_bytes, sig)
-            .map_err(|p| match p {
-                SignatureProblem::Malformed => PackError::SignatureMalformed,
-                SignatureProblem::UntrustedKey(signer) => PackError::UntrustedSigner {
-                    signer,
-                    trusted: keys.ids_text(),
-                },
-                SignatureProblem::Invalid(k) => PackError::SignatureInvalid(k),
-            })?;
+        let problem = |p| match p {
+            SignatureProblem::Malformed => PackError::SignatureMalformed,
+            SignatureProblem::UntrustedKey(signer) => PackError::UntrustedSigner {
+                signer,
+                trusted: keys.ids_text(),
+            },
+            SignatureProblem::Invalid(k) => PackError::SignatureInvalid(k),
+            SignatureProblem::Retired(k) => PackError::RetiredSigner(k),
+        };
+        // A key the kiosk does not trust yet may be reached through the
+        // rotations the pack carries, each signed by the key before it.
+        let (signer, rotations) = match (keys.verify(&self.manifest_bytes, sig), &self.rotations) {
+            (Err(SignatureProblem::UntrustedKey(Some(signer))), Some(chain)) => {
+                let walked = rotation::resolve(keys, chain, signer)?;
+                let reached = walked.last().map(|r| r.to.clone());
+                let signer = TrustedKeys::new(reached.into_iter().collect())
+                    .verify(&self.manifest_bytes, sig)
+                    .map_err(problem)?;
+                (signer, walked)
+            }
+            (verified, _) => (verified.map_err(problem)?, Vec::new()),
+        };
         // From here on the manifest bytes are trusted.
         let reader = self.into_reader()?;
         if reader.manifest.signer_key_id != signer.to_string() {
@@ -178,7 +215,11 @@ impl UnverifiedPack {
                 signer,
             });
         }
-        Ok(VerifiedPack { reader, signer })
+        Ok(VerifiedPack {
+            reader,
+            signer,
+            rotations,
+        })
     }
 
     /// Reads the manifest and programme WITHOUT checking the signature, for
@@ -387,6 +428,13 @@ impl VerifiedPack {
     /// The trusted key that signed the manifest.
     pub fn signer(&self) -> KeyId {
         self.signer
+    }
+
+    /// The key rotations walked to reach the signer from a trusted key,
+    /// oldest first (empty when the signer was trusted already). Installing
+    /// the pack moves the kiosk to the signer and retires each `from`.
+    pub fn rotations(&self) -> &[Rotation] {
+        &self.rotations
     }
 
     /// The pack file.

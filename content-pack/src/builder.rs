@@ -42,6 +42,10 @@ pub struct BuildOptions {
     pub created: DateTime<Utc>,
     /// Optional expiry.
     pub expires: Option<DateTime<Utc>>,
+    /// Key rotations to carry (the text of `.rotation` files, oldest first),
+    /// ending with the key the pack is signed with: kiosks that trust the
+    /// first key move to it when they install the pack.
+    pub rotations: Vec<String>,
 }
 
 /// A pack could not be built.
@@ -74,6 +78,9 @@ pub enum BuildError {
     /// Version 0 is reserved.
     #[error("the version must be 1 or more")]
     ZeroVersion,
+    /// The key rotations given do not make a chain to the signing key.
+    #[error("the key rotations cannot go in the pack: {0}")]
+    Rotation(#[from] crate::error::PackError),
     /// Something is already at the output's name, and it may not be replaced.
     #[error("{0} already exists and was left as it is; choose another name for the pack, or remove the old file first")]
     Exists(PathBuf),
@@ -213,6 +220,15 @@ fn build(
         ),
     )?;
 
+    let rotations = if options.rotations.is_empty() {
+        None
+    } else {
+        Some(crate::rotation::join_rotations(
+            &options.rotations,
+            key.key_id(),
+        )?)
+    };
+
     let tmp = out.with_extension("iopack.partial");
     let mtime = options.created.timestamp().max(0) as u64;
     let result = (|| {
@@ -234,6 +250,13 @@ fn build(
             signature.len() as u64,
             &mut signature.as_bytes(),
         )?;
+        if let Some(rotations) = &rotations {
+            append(
+                crate::rotation::ROTATIONS_NAME,
+                rotations.len() as u64,
+                &mut &rotations[..],
+            )?;
+        }
         append(
             PROGRAMME_NAME,
             programme_json.len() as u64,

@@ -485,6 +485,11 @@ pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<VerifiedBundle,
                     signer,
                     expected: keys.ids_text(),
                 },
+                // Export keys are never retired; a key that is counts as not expected.
+                SignatureProblem::Retired(signer) => BundleError::WrongKey {
+                    signer: Some(signer),
+                    expected: keys.ids_text(),
+                },
                 SignatureProblem::Invalid(_) => BundleError::SignatureInvalid,
             })?;
             // `verify` accepted only the canonical form we write (untrusted

@@ -66,6 +66,48 @@ pub enum PackError {
         /// The trusted key ids, comma-separated.
         trusted: String,
     },
+    /// Signed by a key the content team retired when they rotated to a new one.
+    #[error("the pack is signed by key {0}, which the content team retired when they moved to a new key; this kiosk no longer accepts it: ask the content team for a pack signed with their current key")]
+    RetiredSigner(KeyId),
+    /// The pack carries a key rotation that no trusted key signed.
+    #[error("the pack is signed by key {signer} and carries a key rotation from key {}, which is not a trusted key here (trusted: {trusted}); the rotation was refused and nothing changed", .from.map(|k| k.to_string()).unwrap_or_else(|| "(none)".into()))]
+    UntrustedRotation {
+        /// The key the first rotation retires, if there is one.
+        from: Option<KeyId>,
+        /// The key that signed the manifest.
+        signer: KeyId,
+        /// The trusted key ids, comma-separated.
+        trusted: String,
+    },
+    /// A key rotation statement cannot be read.
+    #[error("the pack's key rotations cannot be read ({0}); ask the content team to build the pack again")]
+    RotationMalformed(String),
+    /// A key rotation does not match its signature.
+    #[error("key rotation {index} does not match its signature by key {key}: it was changed after it was signed, or not signed by that key; do not use this pack")]
+    RotationInvalid {
+        /// Which rotation, from 1.
+        index: usize,
+        /// The key it claims to retire.
+        key: KeyId,
+    },
+    /// A chain of key rotations with a gap.
+    #[error("key rotation {index} starts from key {found}, but the rotation before it handed over to key {expected}: give the rotations oldest first, each from the key the one before moved to, ending with the key that signs the pack")]
+    RotationChainBroken {
+        /// Which rotation, from 1 (one past the last: the pack's signer).
+        index: usize,
+        /// The key the chain had reached.
+        expected: KeyId,
+        /// The key found instead.
+        found: KeyId,
+    },
+    /// A key rotation back to a key already retired.
+    #[error("key rotation {index} hands over to key {key}, which the content team has retired; this kiosk does not go back to a retired key")]
+    RotationToRetired {
+        /// Which rotation, from 1.
+        index: usize,
+        /// The retired key.
+        key: KeyId,
+    },
     /// The signature does not match the manifest: it was changed after signing.
     #[error("the signature does not match the manifest (key {0}): the pack was changed after it was signed; do not use it")]
     SignatureInvalid(KeyId),

@@ -45,6 +45,9 @@ pub enum KeyError {
     /// Signing failed.
     #[error("could not sign: {0}")]
     Sign(String),
+    /// A key rotation from a key to itself.
+    #[error("the new public key is key {0}, the same key as the secret key: a rotation needs a new key (make one with `insideout-provision keygen`)")]
+    RotationToSelf(KeyId),
 }
 
 /// A public key where a secret key belongs would otherwise read as an
@@ -67,6 +70,24 @@ pub struct KeyId([u8; 8]);
 impl KeyId {
     fn from_slice(bytes: &[u8]) -> Option<KeyId> {
         bytes.try_into().ok().map(KeyId)
+    }
+}
+
+/// A key id that is not 16 hex digits.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a key id (16 hex digits, as `minisign` prints them)")]
+pub struct BadKeyId(pub String);
+
+impl std::str::FromStr for KeyId {
+    type Err = BadKeyId;
+
+    fn from_str(s: &str) -> Result<KeyId, BadKeyId> {
+        if s.len() != 16 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(BadKeyId(crate::untrusted::shown_str(s)));
+        }
+        u64::from_str_radix(s, 16)
+            .map(|n| KeyId(n.to_le_bytes()))
+            .map_err(|_| BadKeyId(crate::untrusted::shown_str(s)))
     }
 }
 
@@ -255,9 +276,13 @@ impl TrustedKey {
     }
 }
 
-/// The set of keys whose signatures are accepted.
+/// The set of keys whose signatures are accepted, and the ids of keys the
+/// content team has retired (never accepted again, even through a rotation).
 #[derive(Clone, Default)]
-pub struct TrustedKeys(Vec<TrustedKey>);
+pub struct TrustedKeys {
+    keys: Vec<TrustedKey>,
+    retired: Vec<KeyId>,
+}
 
 /// Why a signature was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,17 +293,40 @@ pub enum SignatureProblem {
     UntrustedKey(Option<KeyId>),
     /// Signed by a trusted key id, but the signature does not match the data.
     Invalid(KeyId),
+    /// Signed by a key the content team retired.
+    Retired(KeyId),
 }
 
 impl TrustedKeys {
     /// A set of trusted keys.
     pub fn new(keys: Vec<TrustedKey>) -> TrustedKeys {
-        TrustedKeys(keys)
+        TrustedKeys {
+            keys,
+            retired: Vec::new(),
+        }
+    }
+
+    /// The same keys, with these ids retired: a retired key is never
+    /// accepted, even if it is also listed as trusted.
+    pub fn with_retired(mut self, retired: Vec<KeyId>) -> TrustedKeys {
+        self.keys.retain(|k| !retired.contains(&k.key_id));
+        self.retired = retired;
+        self
     }
 
     /// The ids of the trusted keys.
     pub fn ids(&self) -> Vec<KeyId> {
-        self.0.iter().map(|k| k.key_id).collect()
+        self.keys.iter().map(|k| k.key_id).collect()
+    }
+
+    /// The trusted key with this id.
+    pub fn get(&self, id: KeyId) -> Option<&TrustedKey> {
+        self.keys.iter().find(|k| k.key_id == id)
+    }
+
+    /// Whether the content team retired this key.
+    pub fn is_retired(&self, id: KeyId) -> bool {
+        self.retired.contains(&id)
     }
 
     /// The trusted key ids, comma-separated, for messages.
@@ -306,10 +354,11 @@ impl TrustedKeys {
         if !canonical {
             return Err(SignatureProblem::Malformed);
         }
+        if self.is_retired(signer) {
+            return Err(SignatureProblem::Retired(signer));
+        }
         let key = self
-            .0
-            .iter()
-            .find(|k| k.key_id == signer)
+            .get(signer)
             .ok_or(SignatureProblem::UntrustedKey(Some(signer)))?;
         let sig = minisign_verify::Signature::decode(sig_text)
             .map_err(|_| SignatureProblem::Malformed)?;

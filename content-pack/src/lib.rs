@@ -31,6 +31,7 @@ pub mod keys;
 pub mod manifest;
 pub mod programme;
 pub mod readability;
+pub mod rotation;
 pub mod rules;
 pub mod source;
 pub mod store;
@@ -56,6 +57,7 @@ pub use programme::{
     GuideSection, ParticipantText, Phase, PhaseKind, Point, PointPicture, Programme, Session, Tool,
     Worksheet, WorksheetField, WorksheetKind,
 };
+pub use rotation::{sign_rotation, Rotation};
 pub use rules::{Broken, Finding, Place};
 pub use source::{load_source, MediaFile, Origins, Source, SourceError};
 pub use store::{

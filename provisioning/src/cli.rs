@@ -14,6 +14,8 @@ pub struct Cli {
 enum Command {
     /// Make a minisign key pair (the secret key is password-protected unless --unencrypted).
     Keygen(crate::keys::KeygenArgs),
+    /// Sign, with the content key being retired, a statement handing over to a new key (for `pack build --rotation`).
+    RotateKey(crate::keys::RotateKeyArgs),
     /// Build, verify and inspect content packs.
     #[command(subcommand)]
     Pack(PackCommand),
@@ -69,6 +71,7 @@ enum ExportCommand {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Keygen(a) => crate::keys::keygen(a),
+        Command::RotateKey(a) => crate::keys::rotate_key(a),
         Command::Pack(PackCommand::Check(a)) => crate::pack::check(a),
         Command::Pack(PackCommand::Build(a)) => crate::pack::build(a),
         Command::Pack(PackCommand::Verify(a)) => crate::pack::verify(a),

@@ -152,10 +152,21 @@ pub fn list_facilitators(a: DataDir) -> anyhow::Result<()> {
     if list.is_empty() {
         return crate::emit("No facilitators yet: add one with `kiosk add-facilitator`.");
     }
-    let mut text = format!("{:<32} {:<17} {}", "id", "added", "PIN last set");
+    let now = chrono::Utc::now();
+    let mut text = format!(
+        "{:<32} {:<17} {:<17} {}",
+        "id", "added", "PIN last set", "sign-in"
+    );
     for f in list {
+        let state = match f.locked_until.filter(|t| *t > now) {
+            Some(t) => format!(
+                "locked until {} (a new PIN unlocks it)",
+                t.format("%H:%M:%S UTC")
+            ),
+            None => "open".into(),
+        };
         text.push_str(&format!(
-            "\n{:<32} {:<17} {}",
+            "\n{:<32} {:<17} {:<17} {state}",
             f.id,
             f.added.format("%Y-%m-%d %H:%M"),
             f.pin_changed.format("%Y-%m-%d %H:%M")
@@ -175,11 +186,18 @@ pub fn remove_facilitator_cmd(a: RemoveFacilitatorArgs) -> anyhow::Result<()> {
 pub fn trust(command: TrustCommand) -> anyhow::Result<()> {
     match command {
         TrustCommand::List(dir) => {
-            let ids: Vec<String> = trusted_key_ids(&dir.data_dir)?
+            let mut lines: Vec<String> = trusted_key_ids(&dir.data_dir)?
                 .iter()
                 .map(ToString::to_string)
                 .collect();
-            crate::emit(&ids.join("\n"))
+            let config = kiosk_core::KioskConfig::load(&kiosk_core::DataDir::new(&dir.data_dir))?;
+            lines.extend(
+                config
+                    .retired_keys
+                    .iter()
+                    .map(|id| format!("{id} (retired by a key rotation: never accepted again)")),
+            );
+            crate::emit(&lines.join("\n"))
         }
         TrustCommand::Add { dir, key } => {
             let text = std::fs::read_to_string(&key)

@@ -39,6 +39,10 @@ pub struct BuildArgs {
     /// day is over, UTC) or a time (RFC 3339, 2027-06-30T12:00:00Z).
     #[arg(long, value_name = "DATE", value_parser = parse_expiry)]
     expires: Option<DateTime<Utc>>,
+    /// A key rotation statement to carry (from `rotate-key`); repeat for a
+    /// chain, oldest first, ending with the key given as --secret-key.
+    #[arg(long, value_name = "FILE")]
+    rotation: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -109,7 +113,7 @@ pub struct InspectArgs {
     keys: Keys,
 }
 
-fn load_key(path: &Path) -> anyhow::Result<SigningKey> {
+pub(crate) fn load_key(path: &Path) -> anyhow::Result<SigningKey> {
     let password = if SigningKey::file_needs_password(path)? {
         Some(crate::password::existing_password()?)
     } else {
@@ -157,11 +161,17 @@ pub fn build(a: BuildArgs) -> anyhow::Result<()> {
         );
     }
     let source = load_and_check(&a.source, "; no pack was built: fix them and build again")?;
+    let rotations = a
+        .rotation
+        .iter()
+        .map(|p| std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display())))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let key = load_key(&a.secret_key)?;
     let options = BuildOptions {
         version: a.version,
         created: Utc::now(),
         expires: a.expires,
+        rotations,
     };
     let bar = progress::bytes("packing");
     let build = if a.force {
@@ -204,10 +214,20 @@ pub fn verify(a: VerifyArgs) -> anyhow::Result<()> {
         a.installed_version.map(|v| (v, DateTime::<Utc>::MIN_UTC)),
     )?;
     let m = pack.manifest();
-    let version_line = match a.installed_version {
+    let mut version_line = match a.installed_version {
         Some(v) => format!("it is newer than version {v}"),
         None => "not checked: that it is newer than the version the kiosks have (give --installed-version N)".into(),
     };
+    for r in pack.rotations() {
+        version_line.push_str(&format!(
+            "\nkey rotation: key {} handed over to key {} on {}; kiosks that trust key {} move to key {} when they install it",
+            r.from,
+            r.to.key_id(),
+            r.created.format("%-d %B %Y"),
+            r.from,
+            pack.signer()
+        ));
+    }
     crate::emit(&format!(
         "OK: {} is pack {} version {}, signed by trusted key {}, approved by {} ({}); all {} files match\n\
          checked as a kiosk checks: the programme is valid, every picture and sound it names is in the pack, and its dates suit this computer's clock ({})\n\

@@ -342,6 +342,7 @@ fn inspecting_an_unverified_pack_escapes_its_texts() {
         version: 1,
         created: chrono::Utc::now(),
         expires: None,
+        rotations: Vec::new(),
     };
     build_pack_from_source(&source, &options, &key, &pack, &mut |_, _| {}).unwrap();
     let out = ok("insideout-provision", &["pack", "inspect", p(&pack)]);

@@ -189,8 +189,9 @@ fn trusting_a_new_key_and_removing_facilitators_keeps_everything_else() {
         &["kiosk", "facilitators", "--data-dir", d],
         None,
     );
+    let line = listed.lines().nth(1).unwrap();
     assert!(
-        listed.lines().nth(1).unwrap().starts_with("f-100 "),
+        line.starts_with("f-100 ") && line.ends_with(" open"),
         "{listed}"
     );
     assert!(
@@ -407,4 +408,110 @@ fn the_demo_without_a_display_says_so_in_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("insideout-kiosk: no display:"), "{err}");
     assert!(!err.contains("winit"), "{err}");
+}
+
+/// The content team rotates its key through the real binaries: the old key
+/// signs the hand-over, the next pack carries it, `pack verify` against the
+/// old key says so, and a kiosk that trusted the old key moves by importing
+/// the pack; after that, packs signed by the old key are refused and the old
+/// key cannot be trusted again.
+#[test]
+fn rotating_the_content_key_reaches_the_kiosk_on_the_usb_stick() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let data = t.join("data");
+    let d = p(&data);
+    let old = keygen(t, "old");
+    let new = keygen(t, "new");
+    init(d, &old);
+    ok(
+        "insideout-kiosk",
+        &["import", &pack(t, "old", 1), "--data-dir", d],
+        None,
+    );
+    let statement = t.join("old-to-new.rotation");
+    let said = ok(
+        "insideout-provision",
+        &[
+            "rotate-key",
+            "--secret-key",
+            p(&t.join("old.key")),
+            "--new-public-key",
+            &new,
+            "--out",
+            p(&statement),
+        ],
+        None,
+    );
+    assert!(said.contains("--rotation"), "{said}");
+    let v2 = t.join("v2-new.iopack");
+    let sample = sample_dir();
+    let build = |key: &str, out: &Path| {
+        let key = t.join(format!("{key}.key"));
+        let args = [
+            "pack",
+            "build",
+            p(&sample),
+            "--version",
+            "2",
+            "--secret-key",
+            p(&key),
+            "--rotation",
+            p(&statement),
+            "--out",
+            p(out),
+        ];
+        tests::run("insideout-provision", &args, None, None)
+    };
+    assert!(build("new", &v2).status.success());
+    let verified = ok(
+        "insideout-provision",
+        &["pack", "verify", p(&v2), "--trusted-key", &old],
+        None,
+    );
+    assert!(verified.contains("key rotation: key "), "{verified}");
+    // A chain that does not end at the signing key is refused at build.
+    let wrong = build("old", &t.join("wrong.iopack"));
+    let err = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        !wrong.status.success() && err.contains("ending with the key that signs the pack"),
+        "{err}"
+    );
+
+    ok(
+        "insideout-kiosk",
+        &["import", p(&v2), "--data-dir", d],
+        None,
+    );
+    let id = |pub_file: &str| {
+        content_pack::TrustedKey::from_file(Path::new(pub_file))
+            .unwrap()
+            .key_id()
+            .to_string()
+    };
+    let listed = ok(
+        "insideout-provision",
+        &["kiosk", "trust", "list", "--data-dir", d],
+        None,
+    );
+    assert_eq!(
+        listed.lines().collect::<Vec<_>>(),
+        [
+            id(&new),
+            format!(
+                "{} (retired by a key rotation: never accepted again)",
+                id(&old)
+            )
+        ],
+    );
+    let err = refused(
+        "insideout-kiosk",
+        &["import", &pack(t, "old", 3), "--data-dir", d],
+    );
+    assert!(err.contains("retired"), "{err}");
+    let err = refused(
+        "insideout-provision",
+        &["kiosk", "trust", "add", "--data-dir", d, "--key", &old],
+    );
+    assert!(err.contains("cannot be trusted again"), "{err}");
 }

@@ -5,6 +5,7 @@ mod powercut;
 mod processes;
 mod props;
 mod readability;
+mod rotation;
 mod roundtrip;
 mod rules;
 mod sample;

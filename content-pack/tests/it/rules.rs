@@ -447,6 +447,7 @@ fn md_notes_anywhere_in_the_folder_are_never_packed() {
         version: 1,
         created: t0(),
         expires: None,
+        rotations: Vec::new(),
     };
     let manifest =
         build_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {}).unwrap();
@@ -469,6 +470,7 @@ fn a_new_pack_never_replaces_a_file_and_leaves_no_partial_file() {
         version: 1,
         created: t0(),
         expires: None,
+        rotations: Vec::new(),
     };
     let e =
         build_new_pack_from_source(&source, &options, &fx.key, &out, &mut |_, _| {}).unwrap_err();

@@ -493,6 +493,7 @@ fn the_sample_builds_into_a_pack_that_installs_the_same_programme_and_pictures()
         version: 1,
         created: t0(),
         expires: None,
+        rotations: Vec::new(),
     };
     let out = fx.path("sample.iopack");
     let manifest =

@@ -163,6 +163,7 @@ fn every_version_a_pack_can_have_installs_and_keeps_working() {
         version,
         created: t0(),
         expires: None,
+        rotations: Vec::new(),
     };
     for version in [
         1_000_000_000,
@@ -199,6 +200,7 @@ fn an_expired_pack_is_refused_even_with_the_clock_wound_back() {
         version,
         created: t0() + Duration::days(created_days),
         expires: expires_days.map(|d| t0() + Duration::days(d)),
+        rotations: Vec::new(),
     };
     let install_at = |pack: &Path, days| {
         let p = UnverifiedPack::open(pack, &Limits::default())?.verify(&fx.trusted)?;

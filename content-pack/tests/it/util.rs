@@ -123,6 +123,7 @@ impl Fixture {
             version,
             created: t0() + Duration::minutes(version as i64),
             expires,
+            rotations: Vec::new(),
         };
         self.build_opts(programme, &options, media)
     }

@@ -15,7 +15,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kiosk_core::demo::{Demo, DEMO_PIN};
+use kiosk_core::demo::{Demo, DEMO_FACILITATOR, DEMO_PIN};
 use kiosk_core::export::ATTENDANCE_QUERY;
 use kiosk_core::simulate::{simulate, synthetic_numbers, SimulateOptions};
 use kiosk_core::{ExportOutcome, ExportScope, FakeClock, Kiosk};
@@ -103,7 +103,7 @@ fn main() {
 
     // 3. latency of one attendance
     let mut k = kiosk;
-    k.sign_in(DEMO_PIN).expect("sign in");
+    k.sign_in(DEMO_FACILITATOR, DEMO_PIN).expect("sign in");
     let numbers = synthetic_numbers(99, 2000);
     let mut lat = Vec::with_capacity(numbers.len());
     let first = k.sessions()[0].id.clone();

@@ -1,8 +1,11 @@
 //! Facilitator PINs: the rules for a new PIN, Argon2id hashing, and the
 //! lockout that grows with repeated wrong PINs.
 //!
-//! The lockout policy is pure ([`Lockout`]); the facade persists it in the
-//! database so a restart does not reset it.
+//! Each facilitator has their own lockout, so one person's wrong PINs never
+//! lock a colleague out; the kiosk as a whole has a second, higher ceiling,
+//! so trying each facilitator in turn does not buy unlimited guesses. The
+//! policy is pure ([`Lockout`]); the facade persists both in the database so
+//! a restart does not reset them.
 
 use std::fmt;
 
@@ -16,8 +19,11 @@ use crate::error::KioskError;
 pub const MIN_PIN_LEN: usize = 6;
 /// Longest PIN accepted.
 pub const MAX_PIN_LEN: usize = 12;
-/// Wrong PINs allowed before sign-in locks.
+/// Wrong PINs one facilitator may type before their sign-in locks.
 pub const FREE_TRIES: u32 = 5;
+/// Wrong PINs allowed on the whole kiosk, whoever they were typed for,
+/// before sign-in locks for everyone.
+pub const KIOSK_FREE_TRIES: u32 = 10;
 /// The first lock; each further wrong PIN after a lock doubles it.
 pub const FIRST_LOCK_SECONDS: i64 = 60;
 /// The longest lock.
@@ -71,7 +77,16 @@ pub fn pin_matches(pin: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// The persisted lockout state.
+/// Whose sign-in a lock stops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockScope {
+    /// One facilitator's (by id); the others can still sign in.
+    Facilitator(String),
+    /// Everyone's: too many wrong PINs on this kiosk.
+    Kiosk,
+}
+
+/// The persisted lockout state, of one facilitator or of the kiosk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Lockout {
     /// Wrong PINs since the last successful sign-in.
@@ -88,11 +103,12 @@ impl Lockout {
             .filter(|d| *d > Duration::zero())
     }
 
-    /// The state after one more wrong PIN at `now`.
-    pub fn after_failure(self, now: DateTime<Utc>) -> Lockout {
+    /// The state after one more wrong PIN at `now`, when `free` wrong PINs
+    /// are allowed before the first lock.
+    pub fn after_failure(self, now: DateTime<Utc>, free: u32) -> Lockout {
         let failures = self.failures.saturating_add(1);
-        let locked_until = if failures >= FREE_TRIES {
-            let doublings = (failures - FREE_TRIES).min(16);
+        let locked_until = if failures >= free {
+            let doublings = (failures - free).min(16);
             let secs = (FIRST_LOCK_SECONDS << doublings).min(MAX_LOCK_SECONDS);
             Some(now + Duration::seconds(secs))
         } else {
@@ -104,9 +120,9 @@ impl Lockout {
         }
     }
 
-    /// Wrong PINs left before the next lock.
-    pub fn tries_left(&self) -> u32 {
-        FREE_TRIES.saturating_sub(self.failures)
+    /// Wrong PINs left before the next lock, when `free` are allowed.
+    pub fn tries_left(&self, free: u32) -> u32 {
+        free.saturating_sub(self.failures)
     }
 }
 
@@ -114,20 +130,25 @@ impl Lockout {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SignInError {
-    /// No facilitator has this PIN.
-    #[error("{}", wrong_pin_text(*.tries_left, *.locked_for))]
+    /// That is not the facilitator's PIN.
+    #[error("{}", wrong_pin_text(*.tries_left, .locked.as_ref()))]
     WrongPin {
         /// Wrong PINs left before sign-in locks (0 when this one locked it).
         tries_left: u32,
-        /// Set when this wrong PIN locked sign-in.
-        locked_for: Option<Duration>,
+        /// Set when this wrong PIN locked sign-in: whose, and for how long.
+        locked: Option<(LockScope, Duration)>,
     },
     /// Sign-in is locked after repeated wrong PINs.
-    #[error("Too many wrong PINs. Sign-in is locked for {}.", HumanDuration(*.remaining))]
+    #[error("{}", lock_text(.scope, *.remaining))]
     Locked {
+        /// Whose sign-in.
+        scope: LockScope,
         /// Time left.
         remaining: Duration,
     },
+    /// The screen offered a facilitator who has since been removed.
+    #[error("{0} is no longer a facilitator on this kiosk. Choose your id again.")]
+    UnknownFacilitator(String),
     /// The kiosk has no facilitators yet.
     #[error("No facilitators are set up on this kiosk: ask IT to run `insideout-provision kiosk add-facilitator`.")]
     NoFacilitators,
@@ -136,14 +157,25 @@ pub enum SignInError {
     Kiosk(#[from] KioskError),
 }
 
-fn wrong_pin_text(tries_left: u32, locked_for: Option<Duration>) -> String {
-    match (locked_for, tries_left) {
-        (Some(d), _) => format!(
-            "Wrong PIN. Too many wrong PINs: sign-in is locked for {}.",
-            HumanDuration(d)
-        ),
+fn wrong_pin_text(tries_left: u32, locked: Option<&(LockScope, Duration)>) -> String {
+    match (locked, tries_left) {
+        (Some((scope, d)), _) => format!("Wrong PIN. {}", lock_text(scope, *d)),
         (None, 1) => "Wrong PIN. 1 try left before sign-in locks.".into(),
         (None, n) => format!("Wrong PIN. {n} tries left before sign-in locks."),
+    }
+}
+
+/// What the sign-in screen says while a lock lasts.
+pub fn lock_text(scope: &LockScope, remaining: Duration) -> String {
+    match scope {
+        LockScope::Facilitator(id) => format!(
+            "Too many wrong PINs for {id}: their sign-in is locked for {}. Other facilitators can still sign in.",
+            HumanDuration(remaining)
+        ),
+        LockScope::Kiosk => format!(
+            "Too many wrong PINs on this kiosk: sign-in is locked for everyone for {}.",
+            HumanDuration(remaining)
+        ),
     }
 }
 
@@ -186,13 +218,13 @@ mod tests {
         let t = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap();
         let mut l = Lockout::default();
         for i in 0..FREE_TRIES - 1 {
-            l = l.after_failure(t);
-            assert_eq!(l.tries_left(), FREE_TRIES - 1 - i);
+            l = l.after_failure(t, FREE_TRIES);
+            assert_eq!(l.tries_left(FREE_TRIES), FREE_TRIES - 1 - i);
             assert!(l.remaining(t).is_none());
         }
-        l = l.after_failure(t);
+        l = l.after_failure(t, FREE_TRIES);
         assert_eq!(l.remaining(t), Some(Duration::seconds(60)));
-        l = l.after_failure(t + Duration::seconds(61));
+        l = l.after_failure(t + Duration::seconds(61), FREE_TRIES);
         assert_eq!(
             l.remaining(t + Duration::seconds(61)),
             Some(Duration::seconds(120))

@@ -143,6 +143,10 @@ pub struct KioskConfig {
     pub usb_dir: PathBuf,
     /// The text of each public key whose content packs this kiosk accepts.
     pub trusted_keys: Vec<String>,
+    /// Ids of content keys the content team retired by a key rotation: never
+    /// accepted again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired_keys: Vec<String>,
 }
 
 fn default_idle() -> u32 {
@@ -225,6 +229,7 @@ impl KioskConfig {
             scramble_pin_pad: None,
             usb_dir,
             trusted_keys,
+            retired_keys: Vec::new(),
         }
     }
 
@@ -245,7 +250,16 @@ impl KioskConfig {
                 path: PathBuf::from("kiosk.toml"),
                 problem: format!("a trusted key is not valid: {e}"),
             })?;
-        Ok(TrustedKeys::new(keys))
+        let retired = self
+            .retired_keys
+            .iter()
+            .map(|id| id.parse())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| KioskError::Config {
+                path: PathBuf::from("kiosk.toml"),
+                problem: format!("a retired key is not valid: {e}"),
+            })?;
+        Ok(TrustedKeys::new(keys).with_retired(retired))
     }
 
     /// The file text.

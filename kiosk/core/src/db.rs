@@ -22,7 +22,8 @@ use crate::runner::{Attendee, Effect, PhasePlan, RunContent, RunState, RunStore,
 /// The migrations, in order; `user_version` is how many have run. The second
 /// keeps what a session in progress needs with its run: its content (so an
 /// import during it never traps it), its group limit, and its worksheets
-/// (wiped when the run ends). An attendance's `idx` is its participant number
+/// (wiped when the run ends). The third gives each facilitator their own
+/// lockout; the `lockout` table keeps the kiosk-wide one. An attendance's `idx` is its participant number
 /// less one, so numbers stay stable when someone is taken off the list.
 const MIGRATIONS: &[&str] = &[
     r#"
@@ -56,6 +57,10 @@ CREATE TABLE worksheets (
   tool TEXT NOT NULL, field INTEGER NOT NULL, text TEXT NOT NULL, score INTEGER,
   PRIMARY KEY (run_id, tool, field)) WITHOUT ROWID;
 "#,
+    r#"
+ALTER TABLE facilitators ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE facilitators ADD COLUMN locked_until TEXT;
+"#,
 ];
 
 /// Newest schema version this build knows.
@@ -80,6 +85,13 @@ pub enum AuditEvent<'a> {
     TrustAdded(&'a str),
     /// A content key was removed from the trusted keys.
     TrustRemoved(&'a str),
+    /// A pack's key rotation moved the kiosk from one content key to another.
+    KeyRotated {
+        /// The key retired.
+        from: String,
+        /// The key trusted instead.
+        to: String,
+    },
     /// A facilitator confirmed "Export everything again" with their PIN.
     ExportEverythingAgain(&'a str),
     /// A backup was written.
@@ -94,10 +106,18 @@ pub enum AuditEvent<'a> {
     SignOut(&'a str),
     /// The kiosk locked after being idle.
     IdleLock,
-    /// A wrong PIN was entered (count since the last success).
-    WrongPin(u32),
-    /// Sign-in locked for this many seconds.
-    SignInLocked(i64),
+    /// A wrong PIN was typed for a facilitator.
+    WrongPin {
+        /// Whose PIN it was meant to be.
+        facilitator: &'a str,
+        /// Their wrong PINs since their last sign-in.
+        failures: u32,
+        /// Wrong PINs on the kiosk since anyone's last sign-in.
+        kiosk_failures: u32,
+    },
+    /// Sign-in locked for this many seconds: one facilitator's, or (`None`)
+    /// everyone's.
+    SignInLocked(Option<&'a str>, i64),
     /// A session started.
     SessionStarted(&'a str),
     /// A session finished.
@@ -137,6 +157,7 @@ impl AuditEvent<'_> {
             AuditEvent::FacilitatorRemoved(id) => ("facilitator-removed", id.to_string()),
             AuditEvent::TrustAdded(key) => ("trust-added", key.to_string()),
             AuditEvent::TrustRemoved(key) => ("trust-removed", key.to_string()),
+            AuditEvent::KeyRotated { from, to } => ("key-rotated", format!("from={from} to={to}")),
             AuditEvent::ExportEverythingAgain(id) => ("export-everything-again", id.to_string()),
             AuditEvent::BackedUp => ("backed-up", String::new()),
             AuditEvent::Restored(made) => ("restored", format!("backup-made={}", ts(*made))),
@@ -144,8 +165,21 @@ impl AuditEvent<'_> {
             AuditEvent::HeadlessSignIn(id) => ("headless-sign-in", id.to_string()),
             AuditEvent::SignOut(id) => ("sign-out", id.to_string()),
             AuditEvent::IdleLock => ("idle-lock", String::new()),
-            AuditEvent::WrongPin(n) => ("wrong-pin", format!("failures={n}")),
-            AuditEvent::SignInLocked(s) => ("sign-in-locked", format!("seconds={s}")),
+            AuditEvent::WrongPin {
+                facilitator,
+                failures,
+                kiosk_failures,
+            } => (
+                "wrong-pin",
+                format!(
+                    "{} failures={failures} kiosk-failures={kiosk_failures}",
+                    untrusted(facilitator)
+                ),
+            ),
+            AuditEvent::SignInLocked(who, s) => (
+                "sign-in-locked",
+                format!("{} seconds={s}", who.map_or("everyone".into(), untrusted)),
+            ),
             AuditEvent::SessionStarted(id) => ("session-started", id.to_string()),
             AuditEvent::SessionFinished(id) => ("session-finished", id.to_string()),
             AuditEvent::SessionDiscarded(id) => ("session-discarded", id.to_string()),
@@ -187,6 +221,8 @@ pub struct FacilitatorInfo {
     pub added: DateTime<Utc>,
     /// When their PIN was last set.
     pub pin_changed: DateTime<Utc>,
+    /// Their sign-in is locked until then after wrong PINs (it may be past).
+    pub locked_until: Option<DateTime<Utc>>,
 }
 
 /// One audit line, for display.
@@ -388,12 +424,17 @@ impl Db {
     pub(crate) fn facilitator_list(&self) -> Result<Vec<FacilitatorInfo>, KioskError> {
         let mut st = self
             .conn
-            .prepare("SELECT id, created, updated FROM facilitators ORDER BY id")?;
+            .prepare("SELECT id, created, updated, locked_until FROM facilitators ORDER BY id")?;
         let rows = st.query_map([], |r| {
             Ok(FacilitatorInfo {
                 id: r.get(0)?,
                 added: parse_ts(&r.get::<_, String>(1)?)?,
                 pin_changed: parse_ts(&r.get::<_, String>(2)?)?,
+                locked_until: r
+                    .get::<_, Option<String>>(3)?
+                    .as_deref()
+                    .map(parse_ts)
+                    .transpose()?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -407,7 +448,41 @@ impl Db {
             > 0)
     }
 
-    /// Adds a facilitator or replaces their PIN hash; `true` if it was a replacement.
+    /// One facilitator's PIN hash and lockout; `None` if there is no such
+    /// facilitator.
+    pub(crate) fn facilitator(&self, id: &str) -> Result<Option<(String, Lockout)>, KioskError> {
+        let row: Option<(String, u32, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT pin_hash, failures, locked_until FROM facilitators WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let lockout = |failures, until: Option<String>| {
+            Ok::<_, rusqlite::Error>(Lockout {
+                failures,
+                locked_until: until.as_deref().map(parse_ts).transpose()?,
+            })
+        };
+        Ok(row
+            .map(|(hash, failures, until)| {
+                Ok::<_, rusqlite::Error>((hash, lockout(failures, until)?))
+            })
+            .transpose()?)
+    }
+
+    /// Saves one facilitator's lockout.
+    pub(crate) fn set_facilitator_lockout(&self, id: &str, l: &Lockout) -> Result<(), KioskError> {
+        self.conn.execute(
+            "UPDATE facilitators SET failures = ?2, locked_until = ?3 WHERE id = ?1",
+            params![id, l.failures, l.locked_until.map(ts)],
+        )?;
+        Ok(())
+    }
+
+    /// Adds a facilitator or replaces their PIN hash (which clears their
+    /// lockout); `true` if it was a replacement.
     pub(crate) fn set_facilitator(
         &self,
         id: &str,
@@ -421,13 +496,14 @@ impl Db {
         )?;
         self.conn.execute(
             "INSERT INTO facilitators (id, pin_hash, created, updated) VALUES (?1, ?2, ?3, ?3)
-             ON CONFLICT (id) DO UPDATE SET pin_hash = excluded.pin_hash, updated = excluded.updated",
+             ON CONFLICT (id) DO UPDATE SET pin_hash = excluded.pin_hash, updated = excluded.updated,
+                                            failures = 0, locked_until = NULL",
             params![id, pin_hash, ts(now)],
         )?;
         Ok(existed)
     }
 
-    /// The persisted lockout.
+    /// The kiosk-wide lockout.
     pub(crate) fn lockout(&self) -> Result<Lockout, KioskError> {
         let row: Option<(u32, Option<String>)> = self
             .conn
@@ -446,7 +522,7 @@ impl Db {
         })
     }
 
-    /// Saves the lockout.
+    /// Saves the kiosk-wide lockout.
     pub(crate) fn set_lockout(&self, l: &Lockout) -> Result<(), KioskError> {
         self.conn.execute(
             "INSERT INTO lockout (id, failures, locked_until) VALUES (1, ?1, ?2)

@@ -151,6 +151,7 @@ fn build(source: &Path, key: &SigningKey, version: u64, out: &Path) -> Result<()
         version,
         created: Utc::now() - chrono::Duration::minutes(1),
         expires: None,
+        rotations: Vec::new(),
     };
     build_pack_from_source(&src, &opts, key, out, &mut |_, _| {})
         .map_err(|e| demo_err("building the sample pack")(e.to_string()))?;
@@ -176,7 +177,9 @@ mod tests {
             crate::OfferStatus::Ready { version: 2, .. }
         ));
         assert_eq!(
-            k.sign_in(DEMO_PIN).unwrap().facilitator_id,
+            k.sign_in(DEMO_FACILITATOR, DEMO_PIN)
+                .unwrap()
+                .facilitator_id,
             DEMO_FACILITATOR
         );
         let dir = demo.data_dir();

@@ -27,10 +27,12 @@
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let mut kiosk = Kiosk::open("/var/lib/insideout-kiosk".as_ref(), Arc::new(SystemClock))?;
-//! // Sign-in screen: site, wing and programme version; a wrong PIN gives a
-//! // message to show as it is ("Wrong PIN. 4 tries left before sign-in locks.").
+//! // Sign-in screen: site, wing and programme version, and who is signing
+//! // in; a wrong PIN gives a message to show as it is ("Wrong PIN. 4 tries
+//! // left before sign-in locks.").
 //! println!("{} {} v{:?}", kiosk.config().site, kiosk.config().wing, kiosk.programme_version());
-//! match kiosk.sign_in("274913") {
+//! let who = kiosk.facilitator_ids()?[0].clone();
+//! match kiosk.sign_in(&who, "274913") {
 //!     Ok(signed_in) => println!("hello {}", signed_in.facilitator_id),
 //!     Err(e) => println!("{e}"),
 //! }
@@ -103,7 +105,7 @@ pub mod simulate;
 pub mod usb;
 pub mod views;
 
-pub use auth::{HumanDuration, SignInError};
+pub use auth::{HumanDuration, LockScope, SignInError};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use config::{DataDir, KioskConfig};
 pub use db::FacilitatorInfo;

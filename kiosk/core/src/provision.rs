@@ -240,6 +240,11 @@ pub fn trust_key(root: &Path, key_text: &str, now: DateTime<Utc>) -> Result<KeyI
     let key = content_pack::TrustedKey::from_text(key_text)
         .map_err(|e| KioskError::InvalidSetting(format!("the key to trust: {e}")))?;
     let id = key.key_id();
+    if config.retired_keys.contains(&id.to_string()) {
+        return Err(KioskError::InvalidSetting(format!(
+            "key {id} was retired by a key rotation from the content team and cannot be trusted again; ask them for their current public key"
+        )));
+    }
     if config.trusted()?.ids().contains(&id) {
         return Err(KioskError::InvalidSetting(format!(
             "key {id} is already trusted here"
@@ -247,7 +252,7 @@ pub fn trust_key(root: &Path, key_text: &str, now: DateTime<Utc>) -> Result<KeyI
     }
     let mut keys = config.trusted_keys.clone();
     keys.push(key_text.trim_end().to_owned() + "\n");
-    write_trusted_keys(&dir, &keys)?;
+    write_trusted_keys(&dir, &keys, None)?;
     Db::open(&dir.database())?.audit(now, AuditEvent::TrustAdded(&id.to_string()))?;
     Ok(id)
 }
@@ -277,13 +282,61 @@ pub fn untrust_key(root: &Path, key_id: &str, now: DateTime<Utc>) -> Result<(), 
     }
     let mut keys = config.trusted_keys.clone();
     keys.remove(at);
-    write_trusted_keys(&dir, &keys)?;
+    write_trusted_keys(&dir, &keys, None)?;
     Db::open(&dir.database())?.audit(now, AuditEvent::TrustRemoved(&ids[at].to_string()))
 }
 
-/// Replaces `trusted_keys` in `kiosk.toml`, keeping every other line (and
-/// comment) as it was, through a synced temporary file and a rename.
-fn write_trusted_keys(dir: &DataDir, keys: &[String]) -> Result<(), KioskError> {
+/// Moves the kiosk along content key rotations it has checked (oldest
+/// first): each `from` key is retired and no longer trusted, and the last
+/// key is trusted. Audited, one line per link.
+pub(crate) fn follow_rotations(
+    dir: &DataDir,
+    rotations: &[content_pack::Rotation],
+    db: &Db,
+    now: DateTime<Utc>,
+) -> Result<(), KioskError> {
+    let Some(last) = rotations.last() else {
+        return Ok(());
+    };
+    let config = KioskConfig::load(dir)?;
+    let retiring: Vec<String> = rotations.iter().map(|r| r.from.to_string()).collect();
+    let mut keys: Vec<String> = config
+        .trusted_keys
+        .iter()
+        .filter(|text| {
+            content_pack::TrustedKey::from_text(text)
+                .map_or(true, |k| !retiring.contains(&k.key_id().to_string()))
+        })
+        .cloned()
+        .collect();
+    keys.push(last.to_public_key.clone());
+    let mut retired = config.retired_keys.clone();
+    retired.extend(
+        retiring
+            .into_iter()
+            .filter(|id| !config.retired_keys.contains(id)),
+    );
+    write_trusted_keys(dir, &keys, Some(&retired))?;
+    for r in rotations {
+        db.audit(
+            now,
+            AuditEvent::KeyRotated {
+                from: r.from.to_string(),
+                to: r.to.key_id().to_string(),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Replaces `trusted_keys` (and `retired_keys`, if given) in `kiosk.toml`,
+/// keeping every other line (and comment) as it was, through a synced
+/// temporary file and a rename.
+fn write_trusted_keys(
+    dir: &DataDir,
+    keys: &[String],
+    retired: Option<&[String]>,
+) -> Result<(), KioskError> {
     let path = dir.config();
     let text = fs::read_to_string(&path).map_err(KioskError::io(&path))?;
     let mut doc: toml_edit::DocumentMut =
@@ -297,6 +350,9 @@ fn write_trusted_keys(dir: &DataDir, keys: &[String]) -> Result<(), KioskError> 
         array.push(key.as_str());
     }
     doc["trusted_keys"] = toml_edit::value(array);
+    if let Some(retired) = retired {
+        doc["retired_keys"] = toml_edit::value(retired.iter().collect::<toml_edit::Array>());
+    }
     let tmp = dir.root().join("kiosk.toml.tmp");
     let mut f = fs::File::create(&tmp).map_err(KioskError::io(&tmp))?;
     f.write_all(doc.to_string().as_bytes())

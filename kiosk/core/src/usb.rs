@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use content_pack::untrusted::{shown, shown_str};
 use content_pack::{
-    check_offer, ContentStore, InstallObserver, Limits, TrustedKeys, UnverifiedPack,
+    check_offer, ContentStore, InstallObserver, Limits, Rotation, TrustedKeys, UnverifiedPack,
 };
 
 use crate::error::KioskError;
@@ -42,15 +42,27 @@ pub enum OfferStatus {
 }
 
 /// A successful import.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ImportOutcome {
     /// The programme version now installed.
     pub version: u64,
+    /// The content key rotations the pack carried that this kiosk followed
+    /// (oldest first): it now trusts the last one's key instead.
+    pub rotations: Vec<Rotation>,
 }
 
 impl fmt::Display for ImportOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Installed programme version {}", self.version)
+        write!(f, "Installed programme version {}", self.version)?;
+        match (self.rotations.first(), self.rotations.last()) {
+            (Some(first), Some(last)) => write!(
+                f,
+                ". The content team's key moved from {} to {}: this kiosk now trusts the new key",
+                first.from,
+                last.to.key_id()
+            ),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -143,8 +155,10 @@ pub fn import(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, KioskError> {
     let verified = UnverifiedPack::open(pack, &Limits::default())?.verify(keys)?;
+    let rotations = verified.rotations().to_vec();
     let installed = store.install(verified, now, &mut Progress(progress))?;
     Ok(ImportOutcome {
         version: installed.manifest().version,
+        rotations,
     })
 }

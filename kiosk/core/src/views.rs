@@ -37,24 +37,48 @@ pub struct SignInScreen {
     pub wing: String,
     /// See [`programme_line`].
     pub programme: String,
-    /// Locked during a session: the session waits for any facilitator's PIN.
+    /// Locked during a session: the session waits for any facilitator to
+    /// sign in.
     pub resuming: bool,
-    /// Sign-in is locked after wrong PINs: the message.
+    /// Who can sign in, by id, to tap before typing a PIN.
+    pub facilitators: Vec<String>,
+    /// Whose PIN the pad is for; `None` while asking who is signing in.
+    pub chosen: Option<String>,
+    /// Sign-in is locked after wrong PINs (the kiosk's, or the chosen
+    /// facilitator's): the message.
     pub locked: Option<String>,
     /// The PIN pad's keys (3 columns; "" is a gap), scrambled if configured.
     pub keys: Vec<String>,
 }
 
-/// The sign-in screen now.
-pub fn sign_in(k: &Kiosk) -> Result<SignInScreen, KioskError> {
+/// The sign-in screen now, with the PIN pad for `chosen` (if they are a
+/// facilitator here) or else asking who is signing in.
+pub fn sign_in(k: &Kiosk, chosen: Option<&str>) -> Result<SignInScreen, KioskError> {
+    let facilitators = k.facilitator_ids()?;
+    let chosen = chosen
+        .filter(|c| facilitators.iter().any(|f| f == c))
+        .map(str::to_owned);
     Ok(SignInScreen {
         site: k.config().site.clone(),
         wing: k.config().wing.clone(),
         programme: programme_line(k),
         resuming: matches!(k.auth_state(), AuthState::IdleLocked { .. }),
-        locked: k.sign_in_locked()?,
+        locked: k.sign_in_locked(chosen.as_deref())?,
+        chosen,
+        facilitators,
         keys: k.pin_pad_keys(),
     })
+}
+
+/// Whose PIN the sign-in screen asks for as it opens: whoever was signed in
+/// when the kiosk locked itself, or the only facilitator; otherwise nobody
+/// yet (the screen asks who is signing in).
+pub fn sign_in_preselected(k: &Kiosk) -> Result<Option<String>, KioskError> {
+    if let AuthState::IdleLocked { facilitator_id } = k.auth_state() {
+        return Ok(Some(facilitator_id.clone()));
+    }
+    let mut ids = k.facilitator_ids()?;
+    Ok(if ids.len() == 1 { ids.pop() } else { None })
 }
 
 /// The home screen.

@@ -16,6 +16,7 @@ use kiosk::controller::Controller;
 use kiosk::ui::{
     AppAdapter, AppWindow, RunAdapter, Screen, Theme, ToolAdapter, TransferAdapter, WorksheetBox,
 };
+use kiosk_core::provision::set_facilitator_pin;
 use slint::{ComponentHandle, Model};
 
 use crate::util::*;
@@ -711,10 +712,23 @@ fn every_screen_fits_at_every_size_and_text_size() {
     // platform is per test thread.
     software_renderer();
     let fixture = Fixture::new();
+    // A wing with more facilitators than fit at once, one with the longest
+    // id; all listed after sam, so sam's button is in view.
+    let ids = ["t.jones", "u-ahmed", "v.longest.staff.id.0123456789abc"];
+    for (i, id) in ids
+        .iter()
+        .chain(&["w1", "w2", "w3", "w4", "w5"])
+        .enumerate()
+    {
+        let pin = format!("5839{:02}", 20 + i);
+        set_facilitator_pin(&fixture.data_dir(), id, &pin, chrono::Utc::now()).unwrap();
+    }
     let (window, controller) = window(fixture.open());
     let mut tally = Tally::default();
     let p = &mut tally;
 
+    check_everywhere(&window, "sign-in, who is signing in", p);
+    press(&window, "Sign in as sam");
     check_everywhere(&window, "sign-in", p);
     sign_in(&window, "111222");
     check_everywhere(&window, "sign-in after a wrong PIN", p);

@@ -203,3 +203,24 @@ fn every_screen_renders_at_three_sizes() {
         .contains("locked"));
     snap(&window, "16-sign-in-locked-out");
 }
+
+#[test]
+fn who_is_signing_in_renders_at_three_sizes() {
+    software_renderer();
+    let fixture = Fixture::new();
+    for (id, pin) in [("alex", "583920"), ("f.jones", "720461")] {
+        kiosk_core::provision::set_facilitator_pin(
+            &fixture.data_dir(),
+            id,
+            pin,
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    }
+    let (window, _controller) = kiosk::init(fixture.open(), kiosk::Options::default()).unwrap();
+    window.show().unwrap();
+    settle();
+    snap(&window, "01a-sign-in-who");
+    press(&window, "Sign in as f.jones");
+    snap(&window, "01b-sign-in-pin-for-one-of-three");
+}

@@ -82,3 +82,53 @@ fn wrong_pins_lock_sign_in_and_say_for_how_long() {
     sign_in(&window, PIN);
     assert_eq!(screen(&window), Screen::Home);
 }
+
+#[test]
+fn with_two_facilitators_each_taps_their_id_and_only_their_own_wrong_pins_lock_them() {
+    init_no_event_loop();
+    let fixture = Fixture::new();
+    kiosk_core::provision::set_facilitator_pin(
+        &fixture.data_dir(),
+        "alex",
+        "583920",
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    let (window, _c) = window(fixture.open());
+    // Who is signing in comes first: no PIN pad yet.
+    assert!(shows(&window, "Who is signing in?"));
+    assert!(!shows(&window, "PIN keypad"));
+    press(&window, "Sign in as sam");
+    assert!(shows(&window, "PIN keypad"));
+    assert!(shows(
+        &window,
+        "Type the PIN for sam on the keypad or the keyboard, then press Sign in."
+    ));
+    for _ in 0..5 {
+        sign_in(&window, "111222");
+    }
+    let message = window.global::<SignInAdapter>().get_message();
+    assert!(
+        message.contains("for sam") && message.contains("Other facilitators can still sign in"),
+        "{message}"
+    );
+    assert_eq!(find(&window, "Sign in").accessible_enabled(), Some(false));
+    // Alex is not locked out by sam's wrong PINs, and alex's PIN is no use
+    // on sam's pad.
+    press(&window, "Not sam? Choose again");
+    press(&window, "Sign in as alex");
+    assert_eq!(window.global::<SignInAdapter>().get_message(), "");
+    sign_in(&window, PIN);
+    assert_eq!(screen(&window), Screen::SignIn);
+    sign_in(&window, "583920");
+    assert_eq!(screen(&window), Screen::Home);
+    assert!(shows(&window, "Hello, alex"), "home names who is signed in");
+    // When the kiosk locks itself, the pad is for whoever was signed in.
+    fixture
+        .clock
+        .advance(chrono::Duration::minutes(IDLE_MINUTES.into()) + chrono::Duration::seconds(1));
+    i_slint_backend_testing::mock_elapsed_time(kiosk::controller::TICK);
+    assert_eq!(screen(&window), Screen::SignIn);
+    assert_eq!(window.global::<SignInAdapter>().get_chosen(), "alex");
+    assert!(shows(&window, "PIN keypad"));
+}

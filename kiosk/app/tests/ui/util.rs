@@ -45,6 +45,7 @@ impl Fixture {
             version: 1,
             created: now,
             expires: None,
+            rotations: Vec::new(),
         };
         content_pack::build_pack_from_source(&source, &options, &key, &pack, &mut |_, _| {})
             .unwrap();

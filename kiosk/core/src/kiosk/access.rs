@@ -1,7 +1,9 @@
 //! Sign-in by PIN, signing out, the idle lock and its warning.
 
 use super::Kiosk;
-use crate::auth::{self, HumanDuration, SignInError};
+use chrono::Duration;
+
+use crate::auth::{self, HumanDuration, LockScope, SignInError};
 use crate::db::AuditEvent;
 use crate::error::KioskError;
 
@@ -16,7 +18,7 @@ pub enum AuthState {
         facilitator_id: String,
     },
     /// Locked after being idle: the PIN screen, but the session in progress
-    /// is kept and resumes after any facilitator's PIN.
+    /// is kept and resumes after any facilitator signs in.
     IdleLocked {
         /// Who was signed in.
         facilitator_id: String,
@@ -59,87 +61,147 @@ impl Kiosk {
         &self.auth
     }
 
-    /// If sign-in is locked after wrong PINs, the text for the PIN screen.
-    pub fn sign_in_locked(&self) -> Result<Option<String>, KioskError> {
-        let l = self.db.lockout()?;
-        Ok(l.remaining(self.now()).map(|d| {
-            format!(
-                "Too many wrong PINs. Sign-in is locked for {}.",
-                HumanDuration(d)
-            )
-        }))
+    /// If sign-in is locked after wrong PINs, the text for the PIN screen:
+    /// the kiosk's lock, or else `facilitator`'s own.
+    pub fn sign_in_locked(&self, facilitator: Option<&str>) -> Result<Option<String>, KioskError> {
+        Ok(self
+            .current_lock(facilitator)?
+            .map(|(scope, d)| auth::lock_text(&scope, d)))
     }
 
-    /// Signs in with a PIN (any facilitator's), or unlocks after an idle lock.
-    /// Wrong PINs count towards a lock that grows and survives restarts.
-    pub fn sign_in(&mut self, pin: &str) -> Result<SignedIn, SignInError> {
+    /// The facilitators who can sign in here, by id: the sign-in screen
+    /// asks which one is at the kiosk before their PIN.
+    pub fn facilitator_ids(&self) -> Result<Vec<String>, KioskError> {
+        Ok(self
+            .db
+            .facilitators()?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect())
+    }
+
+    /// The lock that stops `facilitator` signing in now, if any: the
+    /// kiosk-wide one first.
+    fn current_lock(
+        &self,
+        facilitator: Option<&str>,
+    ) -> Result<Option<(LockScope, Duration)>, KioskError> {
         let now = self.now();
-        let lockout = self.db.lockout()?;
-        if let Some(remaining) = lockout.remaining(now) {
-            return Err(SignInError::Locked { remaining });
+        if let Some(d) = self.db.lockout()?.remaining(now) {
+            return Ok(Some((LockScope::Kiosk, d)));
         }
-        let facilitators = self.db.facilitators()?;
-        if facilitators.is_empty() {
+        let Some(id) = facilitator else {
+            return Ok(None);
+        };
+        Ok(self
+            .db
+            .facilitator(id)?
+            .and_then(|(_, l)| l.remaining(now))
+            .map(|d| (LockScope::Facilitator(id.to_owned()), d)))
+    }
+
+    /// Signs `facilitator` in with their PIN, or unlocks after an idle lock
+    /// (any facilitator may). Wrong PINs count towards that facilitator's
+    /// lock and the kiosk's; both grow and survive restarts.
+    pub fn sign_in(&mut self, facilitator: &str, pin: &str) -> Result<SignedIn, SignInError> {
+        let now = self.now();
+        if let Some((scope, remaining)) = self.current_lock(Some(facilitator))? {
+            return Err(SignInError::Locked { scope, remaining });
+        }
+        if self.db.facilitators()?.is_empty() {
             return Err(SignInError::NoFacilitators);
         }
-        let found = facilitators
-            .iter()
-            .find(|(_, hash)| auth::pin_matches(pin, hash))
-            .map(|(id, _)| id.clone());
-        match found {
-            Some(id) => {
-                self.db.set_lockout(&auth::Lockout::default())?;
-                self.db.audit(now, AuditEvent::SignIn(&id))?;
-                self.auth = AuthState::SignedIn {
-                    facilitator_id: id.clone(),
-                };
-                self.last_activity = now;
-                Ok(SignedIn {
-                    facilitator_id: id,
-                    session_in_progress: self.run.is_some(),
-                })
-            }
-            None => {
-                let l = lockout.after_failure(now);
-                self.db.set_lockout(&l)?;
-                self.db.audit(now, AuditEvent::WrongPin(l.failures))?;
-                let locked_for = l.remaining(now);
-                if let Some(d) = locked_for {
-                    self.db
-                        .audit(now, AuditEvent::SignInLocked(d.num_seconds()))?;
-                }
-                Err(SignInError::WrongPin {
-                    tries_left: l.tries_left(),
-                    locked_for,
-                })
-            }
+        let Some((hash, lockout)) = self.db.facilitator(facilitator)? else {
+            // Only a stale screen offers an id that is gone; it still counts
+            // towards the kiosk's ceiling.
+            let kiosk = self
+                .db
+                .lockout()?
+                .after_failure(now, auth::KIOSK_FREE_TRIES);
+            self.db.set_lockout(&kiosk)?;
+            return Err(SignInError::UnknownFacilitator(facilitator.to_owned()));
+        };
+        if !auth::pin_matches(pin, &hash) {
+            let (tries_left, locked) = self.count_wrong_pin(facilitator, lockout)?;
+            return Err(SignInError::WrongPin { tries_left, locked });
         }
+        self.db.set_lockout(&auth::Lockout::default())?;
+        self.db
+            .set_facilitator_lockout(facilitator, &auth::Lockout::default())?;
+        self.db.audit(now, AuditEvent::SignIn(facilitator))?;
+        self.auth = AuthState::SignedIn {
+            facilitator_id: facilitator.to_owned(),
+        };
+        self.last_activity = now;
+        Ok(SignedIn {
+            facilitator_id: facilitator.to_owned(),
+            session_in_progress: self.run.is_some(),
+        })
+    }
+
+    /// Counts a wrong PIN typed for `facilitator` (whose lockout was
+    /// `lockout`) against them and the kiosk, audited: the tries left before
+    /// the nearer lock, and the lock it started, if it did.
+    fn count_wrong_pin(
+        &mut self,
+        facilitator: &str,
+        lockout: auth::Lockout,
+    ) -> Result<(u32, Option<(LockScope, Duration)>), KioskError> {
+        let now = self.now();
+        let own = lockout.after_failure(now, auth::FREE_TRIES);
+        let kiosk = self
+            .db
+            .lockout()?
+            .after_failure(now, auth::KIOSK_FREE_TRIES);
+        self.db.set_facilitator_lockout(facilitator, &own)?;
+        self.db.set_lockout(&kiosk)?;
+        self.db.audit(
+            now,
+            AuditEvent::WrongPin {
+                facilitator,
+                failures: own.failures,
+                kiosk_failures: kiosk.failures,
+            },
+        )?;
+        let locked = match (kiosk.remaining(now), own.remaining(now)) {
+            (Some(d), _) => Some((LockScope::Kiosk, d)),
+            (None, Some(d)) => Some((LockScope::Facilitator(facilitator.to_owned()), d)),
+            (None, None) => None,
+        };
+        if let Some((scope, d)) = &locked {
+            let who = match scope {
+                LockScope::Facilitator(id) => Some(id.as_str()),
+                LockScope::Kiosk => None,
+            };
+            self.db
+                .audit(now, AuditEvent::SignInLocked(who, d.num_seconds()))?;
+        }
+        let tries_left = own
+            .tries_left(auth::FREE_TRIES)
+            .min(kiosk.tries_left(auth::KIOSK_FREE_TRIES));
+        Ok((tries_left, locked))
     }
 
     /// Checks that `pin` is the signed-in facilitator's own, before a
     /// staff-only action; the token it returns is what such an action takes.
-    /// A wrong PIN counts towards the lockout, as at sign-in.
+    /// A wrong PIN counts towards the lockouts, as at sign-in.
     pub fn confirm_own_pin(&mut self, pin: &str) -> Result<StaffConfirmed, KioskError> {
         let id = self.signed_in()?.to_owned();
-        let now = self.now();
-        let lockout = self.db.lockout()?;
-        if let Some(remaining) = lockout.remaining(now) {
+        if let Some((_, remaining)) = self.current_lock(Some(&id))? {
             return Err(KioskError::PinNotConfirmed(format!(
                 "Too many wrong PINs. Try again in {}.",
                 HumanDuration(remaining)
             )));
         }
-        let ok = self
-            .db
-            .facilitators()?
-            .iter()
-            .any(|(who, hash)| *who == id && auth::pin_matches(pin, hash));
-        if ok {
+        let Some((hash, lockout)) = self.db.facilitator(&id)? else {
+            return Err(KioskError::PinNotConfirmed(format!(
+                "{id} is no longer a facilitator on this kiosk: nothing was exported."
+            )));
+        };
+        if auth::pin_matches(pin, &hash) {
             return Ok(StaffConfirmed { facilitator: id });
         }
-        let l = lockout.after_failure(now);
-        self.db.set_lockout(&l)?;
-        self.db.audit(now, AuditEvent::WrongPin(l.failures))?;
+        self.count_wrong_pin(&id, lockout)?;
         Err(KioskError::PinNotConfirmed(
             "That is not your PIN: nothing was exported. Type your own PIN to confirm.".into(),
         ))

@@ -121,6 +121,14 @@ impl Kiosk {
     ) -> Result<ImportOutcome, KioskError> {
         let now = self.now();
         let result = usb::import(pack, &self.trusted_keys()?, &self.content, now, progress);
+        // The pack is installed: follow the key rotations it carried. Were
+        // this to fail, the kiosk still trusts the old key, and the next
+        // pack carrying the same rotations moves it then.
+        if let Ok(o) = &result {
+            if !o.rotations.is_empty() {
+                crate::provision::follow_rotations(&self.dir, &o.rotations, &self.db, now)?;
+            }
+        }
         // Best effort: the outcome is what the screen must say (the pack is
         // installed, or why not), even if the disk is too full to log it.
         let _ = match &result {

@@ -20,6 +20,7 @@ fn pack(tk: &TestKiosk, version: u64, created: i64, expires: Option<i64>) -> Pat
         version,
         created: t0() + Duration::days(created),
         expires: expires.map(|d| t0() + Duration::days(d)),
+        rotations: Vec::new(),
     };
     let source = load_source(&sample_dir()).unwrap();
     build_pack_from_source(&source, &opts, &tk.content_key, &out, &mut |_, _| {}).unwrap();

@@ -441,7 +441,8 @@ fn export_everything_again_needs_the_facilitators_own_pin_and_is_audited() {
     let tk = provisioned();
     let mut k = tk.signed_in();
     run_sessions(&tk, &mut k, 4, 5, 3);
-    k.sign_in(crate::util::PIN).unwrap();
+    k.sign_in(crate::util::FACILITATOR, crate::util::PIN)
+        .unwrap();
     written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
     assert_eq!(k.export_backlog().unwrap().sessions, 0);
 

@@ -2,18 +2,21 @@
 //! attendance, idle lock, resuming after a power cut, USB offers and import.
 
 use chrono::Duration;
+use kiosk_core::provision::set_facilitator_pin;
 use kiosk_core::runner::RunError;
-use kiosk_core::{AuthState, IdleState, KioskError, OfferStatus, SignInError};
+use kiosk_core::{AuthState, IdleState, KioskError, LockScope, OfferStatus, SignInError};
 
-use crate::util::{provisioned, FACILITATOR, PIN};
+use crate::util::{provisioned, t0, FACILITATOR, PIN};
 
 #[test]
-fn wrong_pins_lock_sign_in_for_a_growing_time_that_survives_a_restart() {
+fn wrong_pins_lock_that_facilitator_for_a_growing_time_that_survives_a_restart() {
     let tk = provisioned();
+    set_facilitator_pin(&tk.dir, "f2", "583920", t0()).unwrap();
     let mut k = tk.open();
+    assert_eq!(k.facilitator_ids().unwrap(), [FACILITATOR, "f2"]);
     let mut messages = vec![];
     for _ in 0..5 {
-        let e = k.sign_in("999999").unwrap_err();
+        let e = k.sign_in(FACILITATOR, "999999").unwrap_err();
         messages.push(e.to_string());
     }
     assert_eq!(
@@ -23,48 +26,124 @@ fn wrong_pins_lock_sign_in_for_a_growing_time_that_survives_a_restart() {
             "Wrong PIN. 3 tries left before sign-in locks.",
             "Wrong PIN. 2 tries left before sign-in locks.",
             "Wrong PIN. 1 try left before sign-in locks.",
-            "Wrong PIN. Too many wrong PINs: sign-in is locked for 1 minute.",
+            "Wrong PIN. Too many wrong PINs for f1: their sign-in is locked for 1 minute. \
+             Other facilitators can still sign in.",
         ]
     );
-    // Even the right PIN is refused while locked, and a restart does not help.
+    // A colleague is not locked out by f1's wrong PINs.
+    assert_eq!(k.sign_in_locked(Some("f2")).unwrap(), None);
+    k.sign_in("f2", "583920").unwrap();
+    k.sign_out().unwrap();
+    // Even f1's right PIN is refused while locked, and a restart does not help.
     drop(k);
     let mut k = tk.open();
     tk.clock.advance(Duration::seconds(30));
-    let e = k.sign_in(PIN).unwrap_err();
+    let e = k.sign_in(FACILITATOR, PIN).unwrap_err();
     assert!(matches!(e, SignInError::Locked { .. }));
+    let locked = "Too many wrong PINs for f1: their sign-in is locked for 30 seconds. \
+                  Other facilitators can still sign in.";
+    assert_eq!(e.to_string(), locked);
     assert_eq!(
-        e.to_string(),
-        "Too many wrong PINs. Sign-in is locked for 30 seconds."
+        k.sign_in_locked(Some(FACILITATOR)).unwrap().as_deref(),
+        Some(locked)
     );
-    assert_eq!(
-        k.sign_in_locked().unwrap().as_deref(),
-        Some("Too many wrong PINs. Sign-in is locked for 30 seconds.")
-    );
+    let listed = kiosk_core::provision::facilitators(&tk.dir).unwrap();
+    assert!(listed[0].locked_until.is_some() && listed[1].locked_until.is_none());
     // The next wrong PIN after the lock doubles it.
     tk.clock.advance(Duration::seconds(31));
     assert_eq!(
-        k.sign_in("999999").unwrap_err().to_string(),
-        "Wrong PIN. Too many wrong PINs: sign-in is locked for 2 minutes."
+        k.sign_in(FACILITATOR, "999999").unwrap_err().to_string(),
+        "Wrong PIN. Too many wrong PINs for f1: their sign-in is locked for 2 minutes. \
+         Other facilitators can still sign in."
     );
     tk.clock.advance(Duration::seconds(121));
-    let ok = k.sign_in(PIN).unwrap();
+    let ok = k.sign_in(FACILITATOR, PIN).unwrap();
     assert_eq!(ok.facilitator_id, FACILITATOR);
     assert!(!ok.session_in_progress);
     // Success resets the count.
     k.sign_out().unwrap();
     assert_eq!(
-        k.sign_in("999999").unwrap_err().to_string(),
+        k.sign_in(FACILITATOR, "999999").unwrap_err().to_string(),
         "Wrong PIN. 4 tries left before sign-in locks."
     );
-    let audit: Vec<String> = k
+    let audit: Vec<(String, String)> = k
         .audit_lines(100)
         .unwrap()
         .into_iter()
-        .map(|l| l.event)
+        .map(|l| (l.event, l.detail))
         .collect();
     for e in ["wrong-pin", "sign-in-locked", "sign-in", "sign-out"] {
-        assert!(audit.contains(&e.to_string()), "{e} in {audit:?}");
+        assert!(
+            audit.iter().any(|(event, _)| event == e),
+            "{e} in {audit:?}"
+        );
     }
+    assert!(audit.contains(&("sign-in-locked".into(), "f1 seconds=60".into())));
+    assert!(audit.contains(&("wrong-pin".into(), "f1 failures=1 kiosk-failures=1".into())));
+}
+
+#[test]
+fn a_new_pin_clears_that_facilitators_lock() {
+    let tk = provisioned();
+    let mut k = tk.open();
+    for _ in 0..5 {
+        k.sign_in(FACILITATOR, "999999").unwrap_err();
+    }
+    assert!(k.sign_in_locked(Some(FACILITATOR)).unwrap().is_some());
+    drop(k);
+    set_facilitator_pin(&tk.dir, FACILITATOR, "583920", t0()).unwrap();
+    let mut k = tk.open();
+    assert_eq!(k.sign_in_locked(Some(FACILITATOR)).unwrap(), None);
+    k.sign_in(FACILITATOR, "583920").unwrap();
+}
+
+#[test]
+fn trying_each_facilitator_in_turn_hits_the_kiosks_ceiling() {
+    let tk = provisioned();
+    set_facilitator_pin(&tk.dir, "f2", "583920", t0()).unwrap();
+    set_facilitator_pin(&tk.dir, "f3", "720461", t0()).unwrap();
+    let mut k = tk.open();
+    // Four wrong PINs each for f1 and f2: nobody is locked yet.
+    for who in [FACILITATOR, "f2"] {
+        for _ in 0..4 {
+            k.sign_in(who, "999999").unwrap_err();
+        }
+    }
+    // f3 has four tries of their own left, but the kiosk has only two.
+    assert_eq!(
+        k.sign_in("f3", "999999").unwrap_err().to_string(),
+        "Wrong PIN. 1 try left before sign-in locks."
+    );
+    assert_eq!(
+        k.sign_in("f3", "999999").unwrap_err().to_string(),
+        "Wrong PIN. Too many wrong PINs on this kiosk: sign-in is locked for everyone for 1 minute."
+    );
+    // Now even f3's right PIN waits, and so does everyone's.
+    let e = k.sign_in("f3", "720461").unwrap_err();
+    assert!(matches!(
+        e,
+        SignInError::Locked {
+            scope: LockScope::Kiosk,
+            ..
+        }
+    ));
+    assert!(k.sign_in_locked(None).unwrap().is_some());
+    // An id the screen should not have offered counts too.
+    tk.clock.advance(Duration::seconds(61));
+    assert!(matches!(
+        k.sign_in("nobody", PIN),
+        Err(SignInError::UnknownFacilitator(_))
+    ));
+    assert!(k.sign_in_locked(None).unwrap().is_some());
+    tk.clock.advance(Duration::seconds(121));
+    k.sign_in("f3", "720461").unwrap();
+    // A sign-in clears the kiosk's count; f1's and f2's own counts stay.
+    k.sign_out().unwrap();
+    assert_eq!(
+        k.sign_in("f2", "999999").unwrap_err().to_string(),
+        "Wrong PIN. Too many wrong PINs for f2: their sign-in is locked for 1 minute. \
+         Other facilitators can still sign in."
+    );
 }
 
 #[test]
@@ -72,7 +151,7 @@ fn a_whole_session_with_twelve_attendees_and_a_summary() {
     let tk = provisioned();
     let mut k = tk.open();
     assert!(matches!(k.start_session("x"), Err(KioskError::NotSignedIn)));
-    k.sign_in(PIN).unwrap();
+    k.sign_in(FACILITATOR, PIN).unwrap();
     assert_eq!(k.programme_version(), Some(1));
     let session = k.sessions()[1].clone();
     assert!(matches!(
@@ -231,7 +310,7 @@ fn idle_lock_is_short_outside_a_session_long_with_a_warning_during_one_and_resum
     assert!(matches!(k.add_anonymous(), Err(KioskError::NotSignedIn)));
     // The UI can still show what is in progress behind the lock.
     assert_eq!(k.run_view().unwrap().phase_index, 1);
-    let again = k.sign_in(PIN).unwrap();
+    let again = k.sign_in(FACILITATOR, PIN).unwrap();
     assert!(again.session_in_progress);
     let v = k.run_view().unwrap();
     assert_eq!((v.phase_index, v.attendee_count), (1, 1));
@@ -281,7 +360,7 @@ fn after_a_power_cut_the_session_resumes_at_the_same_phase_with_the_same_attende
             plain_words: true
         }
     );
-    assert!(k.sign_in(PIN).unwrap().session_in_progress);
+    assert!(k.sign_in(FACILITATOR, PIN).unwrap().session_in_progress);
     // The same person is still recognised after the restart.
     assert!(k.add_participant("A1234BC".into()).is_err());
     k.discard_session().unwrap();
@@ -335,7 +414,7 @@ fn usb_offers_show_version_and_signer_or_the_refusal_and_import_installs() {
     assert_eq!(k.programme_version(), Some(2));
     // During a session: the session keeps the content it started with,
     // even when the pack it came from is gone; the next one uses the new pack.
-    k.sign_in(PIN).unwrap();
+    k.sign_in(FACILITATOR, PIN).unwrap();
     let id = k.sessions()[0].id.clone();
     let before = k.start_session(&id).unwrap();
     let v3 = tk.pack(3);
@@ -351,7 +430,7 @@ fn usb_offers_show_version_and_signer_or_the_refusal_and_import_installs() {
     }
     drop(k);
     let mut k = tk.open();
-    k.sign_in(PIN).unwrap();
+    k.sign_in(FACILITATOR, PIN).unwrap();
     let during = k.run_view().unwrap();
     assert_eq!(during.phase, before.phase);
     k.finish_session().unwrap();
@@ -367,7 +446,7 @@ fn usb_offers_show_version_and_signer_or_the_refusal_and_import_installs() {
 
 #[test]
 fn provisioning_refuses_to_overwrite_and_weak_pins() {
-    use kiosk_core::provision::{init_kiosk, set_facilitator_pin};
+    use kiosk_core::provision::init_kiosk;
     let tk = provisioned();
     let opts = kiosk_core::InitOptions {
         site: "S".into(),
@@ -397,8 +476,8 @@ fn provisioning_refuses_to_overwrite_and_weak_pins() {
     let change = set_facilitator_pin(&tk.dir, FACILITATOR, "583920", crate::util::t0()).unwrap();
     assert_eq!(change, kiosk_core::PinChange::Rotated);
     let mut k = tk.open();
-    assert!(k.sign_in(PIN).is_err());
-    assert!(k.sign_in("583920").is_ok());
+    assert!(k.sign_in(FACILITATOR, PIN).is_err());
+    assert!(k.sign_in(FACILITATOR, "583920").is_ok());
     // Secrets are private to the kiosk user.
     use std::os::unix::fs::PermissionsExt;
     for f in ["secret", "kiosk.key", "kiosk.db", "kiosk.db-wal"] {
@@ -436,7 +515,7 @@ fn a_database_from_a_newer_kiosk_version_is_refused_not_damaged() {
         e,
         KioskError::SchemaTooNew {
             found: 99,
-            supported: 2
+            supported: 3
         }
     ));
     assert!(e.to_string().contains("update the kiosk software"));

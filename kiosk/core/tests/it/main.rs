@@ -7,6 +7,7 @@ mod export;
 mod facade;
 mod handshake;
 mod privacy;
+mod rotation;
 mod runner_props;
 mod util;
 mod views;

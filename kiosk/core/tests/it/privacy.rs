@@ -8,7 +8,7 @@ use kiosk_core::simulate::{pool_size, synthetic_numbers};
 use kiosk_core::ExportScope;
 
 use crate::export::{kiosk_keys, run_sessions};
-use crate::util::{all_files, contains, provisioned, PIN};
+use crate::util::{all_files, contains, provisioned, FACILITATOR, PIN};
 
 fn forms(n: &str) -> Vec<Vec<u8>> {
     let upper = n.to_uppercase();
@@ -28,7 +28,7 @@ fn raw_prison_numbers_appear_in_no_file_the_kiosk_writes() {
     let tk = provisioned();
     let typed = ["B7654CD", "z9876yx", " Q 5555 RS ", "M0001AA", "K4321LM"];
     let mut k = tk.open();
-    k.sign_in(PIN).unwrap();
+    k.sign_in(FACILITATOR, PIN).unwrap();
     let id = k.sessions()[0].id.clone();
     k.start_session(&id).unwrap();
     tk.clock.advance(chrono::Duration::minutes(5));

@@ -50,17 +50,23 @@ impl TestKiosk {
 
     pub fn signed_in(&self) -> Kiosk {
         let mut k = self.open();
-        k.sign_in(PIN).unwrap();
+        k.sign_in(FACILITATOR, PIN).unwrap();
         k
     }
 }
 
 pub fn build_sample(key: &SigningKey, version: u64, out: &Path) {
+    build_sample_rotating(key, version, &[], out)
+}
+
+/// The sample as a pack signed by `key`, carrying key `rotations`.
+pub fn build_sample_rotating(key: &SigningKey, version: u64, rotations: &[String], out: &Path) {
     let source = load_source(&sample_dir()).unwrap();
     let opts = BuildOptions {
         version,
         created: t0() - chrono::Duration::days(1),
         expires: None,
+        rotations: rotations.to_vec(),
     };
     build_pack_from_source(&source, &opts, key, out, &mut |_, _| {}).unwrap();
 }
