@@ -4,7 +4,7 @@
 //! back to a retired key and a pack signed by a retired key are refused.
 //! The statements are checked with the stock `minisign` tool too.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use content_pack::rotation::{resolve, ROTATIONS_NAME};
@@ -70,7 +70,7 @@ fn pack(fx: &Fixture, by: &Key, version: u64, rotations: &[String]) -> Result<Pa
     Ok(out)
 }
 
-fn verify(path: &PathBuf, keys: &TrustedKeys) -> Result<VerifiedPack, PackError> {
+fn verify(path: &Path, keys: &TrustedKeys) -> Result<VerifiedPack, PackError> {
     UnverifiedPack::open(path, &Limits::default())?.verify(keys)
 }
 
@@ -130,7 +130,7 @@ fn a_rotation_no_trusted_key_signed_is_refused() {
 }
 
 /// The pack's `key-rotations.toml` as a kiosk reads it.
-fn chain_bytes(p: &PathBuf) -> Vec<u8> {
+fn chain_bytes(p: &Path) -> Vec<u8> {
     let out = Command::new("tar")
         .arg("-xOf")
         .arg(p)

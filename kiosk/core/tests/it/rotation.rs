@@ -39,7 +39,7 @@ fn a_kiosk_follows_the_content_teams_new_keys_from_usb_and_never_goes_back() {
 
     // Version 2, signed by the new key, carrying old → new.
     let v2 = tk.usb.join("v2.iopack");
-    build_sample_rotating(&new, 2, &[old_to_new.clone()], &v2);
+    build_sample_rotating(&new, 2, std::slice::from_ref(&old_to_new), &v2);
     let mut k = tk.open();
     let offers = k.usb_offers().unwrap();
     assert!(
