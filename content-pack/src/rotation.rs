@@ -99,7 +99,7 @@ pub fn sign_rotation(
     let statement = format!(
         "{HEADER}\nfrom {}\nto {base64}\ncreated {}\n",
         old.key_id(),
-        created.to_rfc3339()
+        created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     );
     let signature = old.sign(
         statement.as_bytes(),

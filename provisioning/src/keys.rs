@@ -78,7 +78,7 @@ pub fn rotate_key(a: RotateKeyArgs) -> anyhow::Result<()> {
     let statement = sign_rotation(&old, &new, chrono::Utc::now())?;
     write_new(&a.out, &statement, 0o644)?;
     crate::emit(&format!(
-        "rotation from key {} to key {new_id} written to {}: build the next packs with          --secret-key for the new key and --rotation {}; kiosks move to the new key when they install one",
+        "rotation from key {} to key {new_id} written to {}: build the next packs with --secret-key for the new key and --rotation {}; kiosks move to the new key when they install one",
         old.key_id(),
         a.out.display(),
         a.out.display()
