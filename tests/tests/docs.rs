@@ -385,7 +385,7 @@ fn staff_key_on_stick(s: &Path) {
 
 fn backup_to_new_pc(s: &Path) {
     std::fs::copy(
-        s.join("root/kiosk-b-2026-12.age"),
+        s.join("data/kiosk-b-2026-12.age"),
         s.join("usb/kiosk-b-2026-12.age"),
     )
     .unwrap();
