@@ -25,7 +25,6 @@
 
 pub mod archive;
 pub mod builder;
-pub mod bundle;
 pub mod error;
 pub mod keys;
 pub mod manifest;
@@ -42,10 +41,6 @@ pub use archive::{Limits, UntrustedInspection, UnverifiedPack, VerifiedPack};
 pub use builder::{
     build_new_pack_from_source, build_pack, build_pack_from_source, BuildError, BuildOptions,
     PackInput,
-};
-pub use bundle::{
-    bundle_dir_name, open_bundle, verify_bundle, AttendanceRecord, BundleError, BundleTrust,
-    BundleWriter, ExportManifest, ExportSummary, SessionRecord, VerifiedBundle,
 };
 pub use error::{PackError, ProgrammeError};
 pub use keys::{

@@ -25,6 +25,15 @@ enum Command {
     /// Verify and report on attendance exports.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// The establishment's pseudonym key, shared by its kiosks.
+    #[command(subcommand)]
+    Site(SiteCommand),
+}
+
+#[derive(Subcommand)]
+enum SiteCommand {
+    /// Make a site pseudonym key, so the prison's kiosks count each person once across wings.
+    Keygen(crate::site::SiteKeygenArgs),
 }
 
 #[derive(Subcommand)]
@@ -62,9 +71,9 @@ enum KioskCommand {
 
 #[derive(Subcommand)]
 enum ExportCommand {
-    /// Check an export bundle's signature and every file's hash.
+    /// Check export bundles' signatures and every file's hash (give the bundles or the stick's folder).
     Verify(crate::export::VerifyArgs),
-    /// Aggregate many export bundles into a report.
+    /// Aggregate many export bundles into a report (give the bundles or the stick's folder).
     Report(crate::export::ReportArgs),
 }
 
@@ -88,5 +97,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Kiosk(KioskCommand::Restore(a)) => crate::kiosk::restore(a),
         Command::Export(ExportCommand::Verify(a)) => crate::export::verify(a),
         Command::Export(ExportCommand::Report(a)) => crate::export::report(a),
+        Command::Site(SiteCommand::Keygen(a)) => crate::site::keygen(a),
     }
 }

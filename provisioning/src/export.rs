@@ -1,84 +1,192 @@
-//! `export verify` and `export report`: glue over `content_pack::bundle` and
-//! `kiosk_core::report`.
+//! `export verify` and `export report`: glue over the `attendance-export`
+//! crate (finding bundles, the keyring, the report and its outputs).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use attendance_export::discover::{find_bundles, Found};
+use attendance_export::keyring::{Keyring, OpenError};
+use attendance_export::report::ReportBuilder;
+use attendance_export::{open_bundle, BundleError, BundleTrust, Disclosure, OpenedBundle};
 use clap::Args;
 use content_pack::untrusted::shown_str;
-use content_pack::{open_bundle, verify_bundle, BundleTrust, TrustedKey, TrustedKeys};
-use kiosk_core::report::build_report;
+use content_pack::TrustedKey;
+
+/// Where the kiosks' public keys are.
+#[derive(Args)]
+pub struct KeyArgs {
+    /// A folder of kiosk public keys, each named SITE_WING.pub (e.g.
+    /// HMP-Example_B.pub): every bundle must be signed by one of them, and
+    /// by the one of the site and wing it names.
+    #[arg(long = "kiosk-keys", value_name = "DIR")]
+    pub kiosk_keys: Option<PathBuf>,
+    /// One kiosk's public key (its kiosk.pub), trusted for any wing; repeat for more.
+    #[arg(long = "kiosk-key", value_name = "PUB")]
+    pub kiosk_key: Vec<PathBuf>,
+}
 
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// The export folder (insideout-export_…).
-    pub export_dir: PathBuf,
-    /// The kiosk's public key (its kiosk.pub); repeat to accept any of several kiosks.
-    #[arg(long = "kiosk-key", value_name = "PUB", required = true)]
-    pub kiosk_keys: Vec<PathBuf>,
+    /// Export folders (insideout-export_…), or folders holding them (a USB stick).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
 }
 
 #[derive(Args)]
 pub struct ReportArgs {
-    /// Export folders to aggregate.
-    #[arg(required = true, value_name = "EXPORT_DIR")]
-    pub export_dirs: Vec<PathBuf>,
-    /// Kiosk public keys: when given, every bundle's signature must check
-    /// against one of them; without them only the file hashes are checked.
-    #[arg(long = "kiosk-key", value_name = "PUB")]
-    pub kiosk_keys: Vec<PathBuf>,
-    /// Print JSON instead of text.
+    /// Export folders (insideout-export_…), or folders holding them (a USB stick).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    /// Report on exports whose signatures cannot be checked (unknown or no
+    /// kiosk keys); every output then says the report is not verified.
+    #[arg(long)]
+    pub unverified: bool,
+    /// Exact counts, for the service's own use: every output then says
+    /// "not for publication" at the top.
+    #[arg(long)]
+    pub exact: bool,
+    /// Print JSON instead of the table.
     #[arg(long)]
     pub json: bool,
 }
 
-fn keys(paths: &[PathBuf]) -> anyhow::Result<TrustedKeys> {
-    Ok(TrustedKeys::new(
-        paths
+impl KeyArgs {
+    fn keyring(&self) -> anyhow::Result<Option<Keyring>> {
+        let unbound = self
+            .kiosk_key
             .iter()
-            .map(|p| TrustedKey::from_file(p))
-            .collect::<Result<Vec<_>, _>>()?,
-    ))
+            .map(|p| TrustedKey::from_file(p).with_context(|| format!("{} is refused", p.display())))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(match &self.kiosk_keys {
+            Some(dir) => Some(Keyring::load(dir)?.with_unbound(unbound)),
+            None if unbound.is_empty() => None,
+            None => Some(Keyring::unbound(unbound)),
+        })
+    }
+}
+
+/// Finds the bundles; an error if there are none.
+fn found(paths: &[PathBuf]) -> anyhow::Result<Found> {
+    let found = find_bundles(paths);
+    if found.bundles.is_empty() {
+        let mut text = String::from("no export folders (insideout-export_…) found:");
+        for s in &found.skipped {
+            text.push_str(&format!("\n  skipped  {}: {}", s.path, s.reason));
+        }
+        anyhow::bail!(text);
+    }
+    Ok(found)
+}
+
+fn shown(p: &Path) -> String {
+    shown_str(&p.display().to_string())
 }
 
 pub fn verify(a: VerifyArgs) -> anyhow::Result<()> {
-    let keys = keys(&a.kiosk_keys)?;
-    let b = verify_bundle(&a.export_dir, &keys)
-        .with_context(|| format!("{} is refused", a.export_dir.display()))?;
-    let m = b.manifest();
-    let mut text = format!(
-        "OK: export from {} {} made {}, signed by kiosk key {}; every file matches",
-        shown_str(&m.site),
-        shown_str(&m.wing),
-        m.created.format("%Y-%m-%d %H:%M UTC"),
-        m.kiosk_key_id
-    );
-    if !b.ignored().is_empty() {
-        text.push_str(&format!(
-            "\nignored (added by a Mac or Windows computer, not part of the export): {}",
-            b.ignored().join(", ")
-        ));
+    let Some(keyring) = a.keys.keyring()? else {
+        anyhow::bail!(
+            "give the kiosks' public keys: --kiosk-keys DIR (a folder of SITE_WING.pub files) or --kiosk-key kiosk.pub"
+        );
+    };
+    let found = found(&a.paths)?;
+    let mut lines = Vec::new();
+    let mut refused = 0;
+    for dir in &found.bundles {
+        match keyring
+            .open(dir)
+            .map_err(anyhow::Error::from)
+            .and_then(|b| Ok(b.verify_files()?))
+        {
+            Ok(b) => {
+                let m = b.manifest();
+                let mut line = format!(
+                    "OK: {}: export from {} {} made {}, signed by kiosk key {}; every file matches",
+                    shown(dir),
+                    shown_str(&m.site),
+                    shown_str(&m.wing),
+                    m.created.format("%Y-%m-%d %H:%M UTC"),
+                    m.kiosk_key_id
+                );
+                if !b.ignored().is_empty() {
+                    line.push_str(&format!(
+                        "\n    ignored (added by a Mac or Windows computer, not part of the export): {}",
+                        b.ignored().join(", ")
+                    ));
+                }
+                lines.push(line);
+            }
+            Err(e) => {
+                refused += 1;
+                lines.push(format!("REFUSED: {}: {e:#}", shown(dir)));
+            }
+        }
     }
-    crate::emit(&text)
+    for s in &found.skipped {
+        lines.push(format!("skipped: {}: {}", s.path, s.reason));
+    }
+    crate::emit(&lines.join("\n"))?;
+    if refused > 0 {
+        anyhow::bail!(
+            "{refused} of {} export(s) refused; do not use them",
+            found.bundles.len()
+        );
+    }
+    Ok(())
+}
+
+/// Opens a bundle as `report` may: by the keyring, or (with
+/// `--unverified`) checking only its files when its key is unknown.
+fn open(keyring: Option<&Keyring>, unverified: bool, dir: &Path) -> Result<OpenedBundle, String> {
+    let Some(keyring) = keyring else {
+        return open_bundle(dir, BundleTrust::FilesOnly).map_err(|e| e.to_string());
+    };
+    match keyring.open(dir) {
+        Ok(b) => Ok(b),
+        Err(OpenError::Bundle(BundleError::WrongKey { .. })) if unverified => {
+            open_bundle(dir, BundleTrust::FilesOnly).map_err(|e| e.to_string())
+        }
+        Err(OpenError::Bundle(e @ BundleError::WrongKey { .. })) => Err(format!(
+            "{e}; add its kiosk's key to the keys folder, or give --unverified"
+        )),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 pub fn report(a: ReportArgs) -> anyhow::Result<()> {
-    let keys = keys(&a.kiosk_keys)?;
-    let trust = if a.kiosk_keys.is_empty() {
-        eprintln!("note: no --kiosk-key given: file hashes are checked, signatures are not");
-        BundleTrust::FilesOnly
+    let keyring = a.keys.keyring()?;
+    if keyring.is_none() && !a.unverified {
+        anyhow::bail!(
+            "give the kiosks' public keys with --kiosk-keys DIR (a folder of SITE_WING.pub files) or --kiosk-key kiosk.pub; \
+             or --unverified to report without checking who made the exports (every output then says so)"
+        );
+    }
+    let found = found(&a.paths)?;
+    let bar = crate::progress::count("Reading", found.bundles.len() as u64);
+    let mut builder = ReportBuilder::new();
+    for (i, dir) in found.bundles.iter().enumerate() {
+        let counted = open(keyring.as_ref(), a.unverified, dir)
+            .and_then(|b| builder.add(&b).map_err(|e| e.to_string()));
+        if let Err(reason) = counted {
+            builder.skip(dir, reason);
+        }
+        bar.set_position(i as u64 + 1);
+    }
+    bar.finish_and_clear();
+    for s in found.skipped {
+        builder.skip(Path::new(&s.path), s.reason);
+    }
+    let report = builder.finish(if a.exact {
+        Disclosure::Exact
     } else {
-        BundleTrust::SignedBy(&keys)
-    };
-    let bundles = a
-        .export_dirs
-        .iter()
-        .map(|d| open_bundle(d, trust).with_context(|| format!("{} is refused", d.display())))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let report = build_report(&bundles)?;
+        Disclosure::Published
+    });
     if a.json {
         crate::emit(&serde_json::to_string_pretty(&report)?)
     } else {
-        crate::emit(&report.to_string())
+        crate::emit(&attendance_export::output::text(&report))
     }
 }

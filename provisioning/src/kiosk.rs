@@ -11,6 +11,7 @@ use kiosk_core::provision::{
     facilitators, init_kiosk, remove_facilitator, set_facilitator_pin, trust_key, trusted_key_ids,
     untrust_key,
 };
+use attendance_export::pseudonym::PseudonymKey;
 use kiosk_core::{InitOptions, Overwrite, PinChange};
 
 /// `--data-dir DIR`, shared by the kiosk commands.
@@ -43,6 +44,12 @@ pub struct InitArgs {
     /// Replace an existing kiosk in this folder (deletes its attendance records and keys).
     #[arg(long)]
     pub force: bool,
+    /// The prison's site pseudonym key (from `site keygen`): give every
+    /// kiosk of one prison the same key and the report counts each person
+    /// once across wings. Without it the kiosk makes its own, and people
+    /// are counted per kiosk.
+    #[arg(long, value_name = "FILE")]
+    pub pseudonym_key: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -71,14 +78,29 @@ pub fn init(a: InitArgs) -> anyhow::Result<()> {
         } else {
             Overwrite::Refuse
         },
+        pseudonym_key: a
+            .pseudonym_key
+            .as_deref()
+            .map(PseudonymKey::read)
+            .transpose()?,
     };
     let id = init_kiosk(&a.dir.data_dir, &opts, chrono::Utc::now())?;
+    let people = match &opts.pseudonym_key {
+        Some(k) => format!(
+            "it uses site pseudonym key {}, so people are counted once across the kiosks that share it",
+            k.id()
+        ),
+        None => "it has its own pseudonym key, so its people are counted apart from other kiosks'"
+            .to_owned(),
+    };
     crate::emit(&format!(
-        "Kiosk ready in {} (export key {}; its public key is {}/kiosk.pub).\n\
+        "Kiosk ready in {} (export key {}; its public key is {}/kiosk.pub; {people}).\n\
+         Give the service a copy of kiosk.pub named {}.pub (site_wing), for `export report --kiosk-keys`.\n\
          Next: add facilitators with `insideout-provision kiosk add-facilitator`.",
         a.dir.data_dir.display(),
         id.key_id,
-        a.dir.data_dir.display()
+        a.dir.data_dir.display(),
+        attendance_export::keyring::key_file_stem(&opts.site, &opts.wing),
     ))
 }
 

@@ -16,6 +16,7 @@ mod kiosk;
 mod pack;
 mod password;
 mod progress;
+mod site;
 
 use std::process::ExitCode;
 

@@ -22,3 +22,13 @@ pub fn update(bar: &ProgressBar, done: u64, total: u64) {
     bar.set_length(total);
     bar.set_position(done);
 }
+
+/// A count progress bar (files, exports) with a message.
+pub fn count(message: &str, total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} eta {eta}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(message.to_owned());
+    bar
+}

@@ -68,6 +68,7 @@ impl Demo {
             idle_minutes: DEFAULT_IDLE_MINUTES,
             usb_dir: usb.clone(),
             overwrite: Overwrite::Refuse,
+            pseudonym_key: None,
         };
         init_kiosk(&demo.data_dir(), &opts, now)?;
         set_facilitator_pin(&demo.data_dir(), DEMO_FACILITATOR, DEMO_PIN, now)?;

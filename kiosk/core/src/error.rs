@@ -72,7 +72,7 @@ pub enum KioskError {
     // Shown as its own message only: the wrapped error already names its
     // cause, and `{e:#}` would otherwise print the cause twice.
     #[error("{0}")]
-    Bundle(content_pack::BundleError),
+    Bundle(attendance_export::BundleError),
     /// An action that needs a signed-in facilitator was asked for without one.
     #[error("sign in with your PIN first")]
     NotSignedIn,
@@ -177,8 +177,8 @@ impl From<content_pack::PackError> for KioskError {
     }
 }
 
-impl From<content_pack::BundleError> for KioskError {
-    fn from(e: content_pack::BundleError) -> Self {
+impl From<attendance_export::BundleError> for KioskError {
+    fn from(e: attendance_export::BundleError) -> Self {
         KioskError::Bundle(e)
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Rows are the sessions finished since the watermark (each finished session
 //! gets the next `export_seq`). The bundle is written by
-//! [`content_pack::BundleWriter`] under a temporary name and renamed into place;
+//! [`attendance_export::BundleWriter`] under a temporary name and renamed into place;
 //! only then does the watermark move, in one database commit. A stick pulled
 //! out, a full stick, a read-only folder or a power cut anywhere before that
 //! leaves the watermark where it was, so the next export has every row.
@@ -11,10 +11,13 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use content_pack::bundle::{ATTENDANCE_COLUMNS, ATTENDANCE_FILE, SESSIONS_FILE, SUMMARY_FILE};
-use content_pack::{
-    bundle_dir_name, BundleError, BundleWriter, ExportSummary, SessionRecord, SigningKey,
+use attendance_export::bundle::{
+    ATTENDANCE_COLUMNS, ATTENDANCE_FILE, SESSIONS_FILE, SUMMARY_FILE,
 };
+use attendance_export::{
+    bundle_dir_name, BundleError, BundleWriter, ExportSummary, SessionRecord,
+};
+use content_pack::SigningKey;
 use rusqlite::params;
 
 use crate::config::{DataDir, KioskConfig};
@@ -195,6 +198,9 @@ pub fn export(
         |r| r.get(0),
     )?;
     let key = SigningKey::from_file(&dir.signing_key(), None)?;
+    let pseudonym_key_id = crate::pseudonym::Pseudonymiser::load(&dir.secret())?
+        .key_id()
+        .to_string();
     let mut writer = BundleWriter::create(to, &bundle_dir_name(&config.site, &config.wing, now))
         .map_err(write_error)?;
     let written = write_files(
@@ -206,14 +212,17 @@ pub fn export(
             upper,
             total: sessions + attendances,
         },
-        key.key_id().to_string(),
+        Ids {
+            kiosk_key: key.key_id().to_string(),
+            pseudonym_key: pseudonym_key_id.clone(),
+        },
         now,
         scope,
         progress,
     );
     let folder = match written {
         Ok(summary) => writer
-            .finish(&key, &config.site, &config.wing, now, scope.as_str())
+            .finish(&key, &pseudonym_key_id, &config.site, &config.wing, now, scope.as_str())
             .map(|f| (f, summary)),
         Err(e) => {
             writer.abandon();
@@ -254,6 +263,12 @@ struct Range {
     total: u64,
 }
 
+/// The keys a bundle names.
+struct Ids {
+    kiosk_key: String,
+    pseudonym_key: String,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn write_files(
     db: &Db,
@@ -264,7 +279,7 @@ fn write_files(
         upper,
         total,
     }: Range,
-    key_id: String,
+    ids: Ids,
     now: DateTime<Utc>,
     scope: ExportScope,
     progress: &mut dyn FnMut(u64, u64),
@@ -273,7 +288,8 @@ fn write_files(
     let mut summary = ExportSummary {
         site: config.site.clone(),
         wing: config.wing.clone(),
-        kiosk_key_id: key_id,
+        kiosk_key_id: ids.kiosk_key,
+        pseudonym_key_id: ids.pseudonym_key,
         created: now,
         scope: scope.as_str().into(),
         sessions: 0,
@@ -325,6 +341,10 @@ fn write_files(
                 attended: r.get(11).map_err(db_err)?,
                 anonymous: r.get(12).map_err(db_err)?,
                 left_early: r.get(13).map_err(db_err)?,
+                points: String::new(),
+                feedback_helped: None,
+                feedback_ok: None,
+                feedback_not_helped: None,
             };
             summary.first_started = Some(summary.first_started.map_or(started, |f| f.min(started)));
             summary.last_ended = Some(summary.last_ended.map_or(ended, |l| l.max(ended)));

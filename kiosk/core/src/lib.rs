@@ -16,8 +16,8 @@
 //! - [`provision`]: `kiosk init` and `add-facilitator`; [`demo`]: a throw-away
 //!   kiosk with the sample programme; [`simulate`]: many sessions with
 //!   synthetic prison numbers through the real runner.
-//! - [`export`] writes the signed USB bundle (format in `content_pack::bundle`);
-//!   [`report`] aggregates many bundles for the service side.
+//! - [`export`] writes the signed USB bundle (format, and the service
+//!   report over many bundles, in the `attendance-export` crate).
 //!
 //! ## How the UI uses this
 //!
@@ -99,7 +99,6 @@ pub mod handshake;
 pub mod kiosk;
 pub mod provision;
 pub mod pseudonym;
-pub mod report;
 pub mod runner;
 pub mod simulate;
 pub mod usb;

@@ -13,7 +13,7 @@ use crate::auth;
 use crate::config::{DataDir, KioskConfig};
 use crate::db::{AuditEvent, Db, FacilitatorInfo};
 use crate::error::KioskError;
-use crate::pseudonym::new_secret_hex;
+use attendance_export::pseudonym::PseudonymKey;
 
 /// What to do when the folder already holds a kiosk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,10 @@ pub struct InitOptions {
     pub usb_dir: PathBuf,
     /// Whether an existing kiosk may be replaced.
     pub overwrite: Overwrite,
+    /// The prison's site pseudonym key (`site keygen`), shared by its
+    /// kiosks so that a person is counted once across wings; `None` makes
+    /// this kiosk its own, and its people are counted per kiosk.
+    pub pseudonym_key: Option<PseudonymKey>,
 }
 
 /// The new kiosk's export key.
@@ -139,7 +143,11 @@ pub fn init_kiosk(
     fs::create_dir_all(root).map_err(KioskError::io(root))?;
     // Only the kiosk's own user may read its data (pseudonyms, PIN hashes, keys).
     fs::set_permissions(root, fs::Permissions::from_mode(0o700)).map_err(KioskError::io(root))?;
-    write_private(&dir.secret(), new_secret_hex().as_bytes())?;
+    let pseudonym_key = opts
+        .pseudonym_key
+        .clone()
+        .unwrap_or_else(PseudonymKey::generate);
+    write_private(&dir.secret(), pseudonym_key.to_hex().as_bytes())?;
     let keys = generate_keys(KeyProtection::Unencrypted)?;
     write_private(&dir.signing_key(), keys.secret_key.as_bytes())?;
     fs::write(dir.public_key(), &keys.public_key).map_err(KioskError::io(dir.public_key()))?;

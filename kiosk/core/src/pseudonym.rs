@@ -9,6 +9,8 @@
 use std::fmt;
 use std::path::Path;
 
+use attendance_export::pseudonym::{PseudonymKey, PseudonymKeyError};
+use attendance_export::PseudonymKeyId;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -16,7 +18,7 @@ use zeroize::Zeroizing;
 use crate::error::KioskError;
 
 /// Length of the kiosk secret, in bytes.
-pub const SECRET_LEN: usize = 32;
+pub const SECRET_LEN: usize = attendance_export::pseudonym::KEY_LEN;
 
 /// The pseudonym of one participant on this kiosk: 32 bytes, shown as hex.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -61,15 +63,25 @@ impl Pseudonymiser {
         }
     }
 
-    /// Reads the `secret` file (64 hex digits).
+    /// Reads the `secret` file (64 hex digits: the kiosk's own key, or its
+    /// prison's site key).
     pub fn load(path: &Path) -> Result<Pseudonymiser, KioskError> {
-        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(KioskError::io(path))?);
-        let mut bytes = Zeroizing::new([0u8; SECRET_LEN]);
-        hex::decode_to_slice(text.trim(), &mut bytes[..]).map_err(|_| KioskError::Config {
-            path: path.to_owned(),
-            problem: "the secret is not 64 hex digits".into(),
+        let key = PseudonymKey::read(path).map_err(|e| match e {
+            PseudonymKeyError::Read { path, cause } => KioskError::Io { path, cause },
+            e => KioskError::Config {
+                path: path.to_owned(),
+                problem: e.to_string(),
+            },
         })?;
-        Ok(Pseudonymiser { secret: bytes })
+        Ok(Pseudonymiser {
+            secret: Zeroizing::new(*key.as_bytes()),
+        })
+    }
+
+    /// The public id of the key, written into every export so the report
+    /// knows which kiosks' pseudonyms can be compared.
+    pub fn key_id(&self) -> PseudonymKeyId {
+        PseudonymKeyId::of(&self.secret)
     }
 
     /// Normalises and checks `number` and returns its pseudonym. The
@@ -102,14 +114,6 @@ fn normalise(number: &str) -> Option<Zeroizing<String>> {
         && b[1..5].iter().all(u8::is_ascii_digit)
         && b[5..7].iter().all(u8::is_ascii_uppercase);
     ok.then_some(s)
-}
-
-/// Makes a fresh random secret, as 64 hex digits.
-pub fn new_secret_hex() -> Zeroizing<String> {
-    use rand::RngCore;
-    let mut bytes = Zeroizing::new([0u8; SECRET_LEN]);
-    rand::rngs::OsRng.fill_bytes(&mut bytes[..]);
-    Zeroizing::new(hex::encode(&bytes[..]))
 }
 
 #[cfg(test)]

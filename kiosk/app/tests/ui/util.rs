@@ -64,6 +64,7 @@ impl Fixture {
             idle_minutes: IDLE_MINUTES,
             usb_dir: usb,
             overwrite: Overwrite::Refuse,
+            pseudonym_key: None,
         };
         init_kiosk(&data, &init, now).unwrap();
         set_facilitator_pin(&data, "sam", PIN, now).unwrap();

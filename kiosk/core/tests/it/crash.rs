@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use content_pack::verify_bundle;
+use attendance_export::verify_bundle;
 use kiosk_core::simulate::{simulate, SimStep, SimulateOptions};
 use kiosk_core::{ExportScope, FakeClock, Kiosk, SystemClock};
 use rand::{Rng, SeedableRng};
@@ -406,7 +406,7 @@ fn killing_the_kiosk_during_export_leaves_the_watermark_or_a_complete_bundle() {
         let found = bundles(&usb);
         for b in &found {
             let v = verify_bundle(b, &keys).unwrap_or_else(|e| panic!("trial {trial}: {e}"));
-            let sessions = std::str::from_utf8(v.file("sessions.csv").unwrap())
+            let sessions = String::from_utf8(v.read("sessions.csv").unwrap())
                 .unwrap()
                 .lines()
                 .count();

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use content_pack::{verify_bundle, BundleError, TrustedKey, TrustedKeys};
+use attendance_export::{verify_bundle, BundleError};
+use content_pack::{TrustedKey, TrustedKeys};
 use kiosk_core::simulate::{simulate, SimulateOptions};
 use kiosk_core::{ExportOutcome, ExportScope, Kiosk, KioskError};
 
@@ -73,7 +74,7 @@ fn export_writes_a_signed_bundle_and_moves_the_watermark_only_then() {
     assert!(!name.contains(':'));
     let b = verify_bundle(&folder, &kiosk_keys(&tk)).unwrap();
     assert_eq!(b.manifest().site, "HMP Example");
-    let csv = std::str::from_utf8(b.file("attendance.csv").unwrap()).unwrap();
+    let csv = String::from_utf8(b.read("attendance.csv").unwrap()).unwrap();
     assert_eq!(csv.lines().count(), 13);
     assert!(csv.starts_with("run_id,date,site,wing,session_id,participant,left_early\n"));
     assert_eq!(k.export_backlog().unwrap().sessions, 0);
@@ -308,8 +309,9 @@ fn the_export_format_changes_only_on_purpose() {
 }
 
 #[test]
-fn the_report_counts_overlapping_bundles_once_and_hides_counts_below_five() {
-    use kiosk_core::report::{build_report, Count};
+fn the_report_counts_overlapping_bundles_once_and_publishes_only_under_the_rule() {
+    use attendance_export::report::build_report;
+    use attendance_export::{Disclosure, Figure};
     let tk = provisioned();
     let mut k = tk.open();
     let mut folders = vec![];
@@ -323,13 +325,13 @@ fn the_report_counts_overlapping_bundles_once_and_hides_counts_below_five() {
         .iter()
         .map(|f| verify_bundle(f, &keys).unwrap())
         .collect();
-    let report = build_report(&bundles).unwrap();
-    assert_eq!(report.bundles, 3);
-    assert_eq!(report.duplicate_sessions, 40);
-    assert_eq!(report.totals.sessions, Count(40));
-    assert_eq!(report.totals.attendances, Count(400));
+    let exact = build_report(bundles.iter().map(|b| &**b), Disclosure::Exact).unwrap();
+    assert_eq!(exact.read.len(), 3);
+    assert_eq!(exact.duplicate_sessions, 40);
+    assert_eq!(exact.totals.sessions, Figure::Count(40));
+    assert_eq!(exact.totals.attendances, Figure::Count(400));
     // Work the expected figures out from the last bundle's rows.
-    let csv = std::str::from_utf8(bundles[2].file("attendance.csv").unwrap()).unwrap();
+    let csv = String::from_utf8(bundles[2].read("attendance.csv").unwrap()).unwrap();
     let mut per_person: std::collections::HashMap<&str, std::collections::HashSet<&str>> =
         Default::default();
     for line in csv.lines().skip(1) {
@@ -340,27 +342,33 @@ fn the_report_counts_overlapping_bundles_once_and_hides_counts_below_five() {
     }
     let reached = per_person.values().filter(|r| r.len() >= 10).count() as u64;
     assert!(reached >= 5, "{reached}");
-    assert_eq!(
-        report.totals.unique_participants,
-        Count(per_person.len() as u64)
-    );
-    assert_eq!(report.reached_10_sessions, Count(reached));
-    // Small counts are hidden in text and JSON alike.
-    let json = serde_json::to_value(&report).unwrap();
-    let text = report.to_string();
-    for (tool, n) in &report.tools_used {
-        if (1..5).contains(&n.0) {
-            assert_eq!(json["tools_used"][tool], "<5");
-            assert!(text.contains(&format!("{tool:<28} <5")), "{text}");
-        }
-    }
-    assert!(report.tools_used.values().any(|n| (1..5).contains(&n.0)));
-    let months: u64 = report
-        .by_site_wing_month
+    assert_eq!(exact.totals.people, Figure::Count(per_person.len() as u64));
+    assert_eq!(exact.dose[3].name, "10+");
+    assert_eq!(exact.dose[3].count, Figure::Count(reached));
+    let months: u64 = exact
+        .by_month
         .iter()
-        .map(|r| r.counts.sessions.0)
+        .map(|r| r.counts.sessions.value().unwrap())
         .sum();
     assert_eq!(months, 40);
+    assert!(exact.warnings()[0].starts_with("NOT FOR PUBLICATION"));
+
+    // Published: each figure is the exact one under the rule, in JSON too.
+    let published = build_report(bundles.iter().map(|b| &**b), Disclosure::Published).unwrap();
+    assert!(published.warnings().is_empty());
+    let json = serde_json::to_value(&published).unwrap();
+    let mut hidden = 0;
+    for (i, (e, p)) in exact.by_tool.iter().zip(&published.by_tool).enumerate() {
+        let n = e.count.value().unwrap();
+        assert_eq!(p.count, Disclosure::Published.show(n), "{}", e.name);
+        if (1..=7).contains(&n) {
+            hidden += 1;
+            assert_eq!(json["by_tool"][i]["count"], "*");
+        } else {
+            assert_eq!(json["by_tool"][i]["count"], (n + 2) / 5 * 5);
+        }
+    }
+    assert!(hidden > 0, "no tool was used in 1 to 7 sessions: {:?}", exact.by_tool);
 }
 
 /// A bundle written and signed by another kiosk (as a forger with that
@@ -373,7 +381,8 @@ fn forged(
     wing: &str,
     edit: impl Fn(&str, String) -> String,
 ) -> PathBuf {
-    use content_pack::{BundleWriter, SigningKey};
+    use attendance_export::BundleWriter;
+    use content_pack::SigningKey;
     let key = SigningKey::from_file(&signer.dir.join("kiosk.key"), None).unwrap();
     let mut w = BundleWriter::create(to, "insideout-export_forged").unwrap();
     for name in ["attendance.csv", "sessions.csv", "summary.json"] {
@@ -381,13 +390,26 @@ fn forged(
         w.add_file(name, |out| out.write_all(text.as_bytes()))
             .unwrap();
     }
-    w.finish(&key, site, wing, crate::util::t0(), "new")
+    let pseudonym_key = std::fs::read_to_string(from.join("manifest.json")).unwrap();
+    let pseudonym_key: serde_json::Value = serde_json::from_str(&pseudonym_key).unwrap();
+    w.finish(
+        &key,
+        pseudonym_key["pseudonym_key_id"].as_str().unwrap(),
+        site,
+        wing,
+        crate::util::t0(),
+        "new",
+    )
         .unwrap()
 }
 
 #[test]
 fn a_report_binds_rows_and_keys_to_their_wing_and_counts_each_kiosk_apart() {
-    use kiosk_core::report::{build_report, Count, ReportError};
+    use attendance_export::report::{build_report, ReportError};
+    use attendance_export::{Disclosure, Figure};
+    let build = |bundles: &[&attendance_export::VerifiedBundle]| {
+        build_report(bundles.iter().map(|b| &***b), Disclosure::Exact)
+    };
     let a = provisioned();
     let mut ka = a.open();
     run_sessions(&a, &mut ka, 5, 6, 1);
@@ -406,9 +428,9 @@ fn a_report_binds_rows_and_keys_to_their_wing_and_counts_each_kiosk_apart() {
 
     // B's key, A's run ids, read first: A's sessions are still all counted.
     let reused = forged(&genuine, &out, &b, "HMP Example", "B", |_, t| t);
-    let report = build_report(&[open(&reused), open(&genuine)]).unwrap();
+    let report = build(&[&open(&reused), &open(&genuine)]).unwrap();
     assert!(report.verified);
-    assert_eq!(report.totals.sessions, Count(10));
+    assert_eq!(report.totals.sessions, Figure::Count(10));
 
     // A row naming another wing than its signed manifest.
     let elsewhere = forged(&genuine, &out, &b, "HMP Example", "B", |name, t| {
@@ -418,22 +440,24 @@ fn a_report_binds_rows_and_keys_to_their_wing_and_counts_each_kiosk_apart() {
             t
         }
     });
-    let err = build_report(&[open(&elsewhere)]).unwrap_err();
+    let err = build(&[&open(&elsewhere)]).unwrap_err();
     assert!(matches!(err, ReportError::RowFromElsewhere { .. }), "{err}");
 
     // One key for two wings.
     let two = forged(&genuine, &out, &b, "HMP Example", "C", |_, t| {
         t.replace(",B,", ",C,")
     });
-    let err = build_report(&[open(&b_genuine), open(&two)]).unwrap_err();
+    let err = build(&[&open(&b_genuine), &open(&two)]).unwrap_err();
     assert!(matches!(err, ReportError::KeyForTwoWings { .. }), "{err}");
 
     // Without keys, every output says the report is not verified.
-    let unchecked = content_pack::open_bundle(&genuine, content_pack::BundleTrust::FilesOnly);
-    let report = build_report(&[unchecked.unwrap()]).unwrap();
+    let unchecked =
+        attendance_export::open_bundle(&genuine, attendance_export::BundleTrust::FilesOnly)
+            .unwrap();
+    let report = build_report([&unchecked], Disclosure::Published).unwrap();
     assert!(!report.verified);
     assert_eq!(serde_json::to_value(&report).unwrap()["verified"], false);
-    assert!(report.to_string().starts_with("NOT VERIFIED"));
+    assert!(report.warnings()[0].starts_with("NOT VERIFIED"));
 }
 
 #[test]

@@ -455,6 +455,7 @@ fn provisioning_refuses_to_overwrite_and_weak_pins() {
         idle_minutes: 5,
         usb_dir: tk.usb.clone(),
         overwrite: kiosk_core::Overwrite::Refuse,
+        pseudonym_key: None,
     };
     assert!(matches!(
         init_kiosk(&tk.dir, &opts, crate::util::t0()),
@@ -542,6 +543,7 @@ fn site_and_wing_names_a_spreadsheet_would_run_are_refused() {
                 idle_minutes: 5,
                 usb_dir: tk.usb.clone(),
                 overwrite: kiosk_core::Overwrite::Refuse,
+                pseudonym_key: None,
             };
             let dir = tk.tmp.path().join(format!("new-{n}-{}", site.len()));
             let e = init_kiosk(&dir, &opts, crate::util::t0()).unwrap_err();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use content_pack::verify_bundle;
+use attendance_export::verify_bundle;
 use kiosk_core::handshake::{DONE, FAILED, READY, REQUEST};
 use kiosk_core::{
     ExportOutcome, ExportScope, Handshake, HandshakeError, Kiosk, KioskError, Release,

@@ -3,7 +3,7 @@
 //! file in the data folder (database, its WAL, audit log) and of every
 //! exported file are scanned for each number.
 
-use content_pack::verify_bundle;
+use attendance_export::verify_bundle;
 use kiosk_core::simulate::{pool_size, synthetic_numbers};
 use kiosk_core::ExportScope;
 

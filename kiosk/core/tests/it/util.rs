@@ -86,6 +86,7 @@ pub fn provisioned() -> TestKiosk {
         idle_minutes: 5,
         usb_dir: usb.clone(),
         overwrite: Overwrite::Refuse,
+        pseudonym_key: None,
     };
     init_kiosk(&dir, &opts, t0()).unwrap();
     set_facilitator_pin(&dir, FACILITATOR, PIN, t0()).unwrap();

@@ -6,7 +6,8 @@
 //!   attendance.csv   one row per attendance (pseudonyms only)
 //!   sessions.csv     one row per session delivered
 //!   summary.json     counts and the period covered
-//!   manifest.json    format, kiosk key id, site, wing, every file's size and SHA-256
+//!   manifest.json    format, kiosk key id, pseudonym key id, site, wing,
+//!                    every file's size and SHA-256
 //!   manifest.sig     minisign signature of manifest.json by the kiosk's key
 //! ```
 //!
@@ -16,12 +17,21 @@
 //!
 //! [`BundleWriter`] writes under a temporary name, fsyncs every file and the
 //! folder, and renames into place, so a stick pulled out half-way never holds
-//! a bundle that looks complete. [`verify_bundle`] checks the signature over
-//! the exact manifest bytes first, then that the folder holds exactly the
-//! listed files with their sizes and hashes, and that the signature file is
-//! in the canonical form this crate writes: any changed byte is refused.
+//! a bundle that looks complete. [`open_bundle`] checks the signature over
+//! the exact manifest bytes first, that the signature file is in the
+//! canonical form this crate writes, and that the folder holds exactly the
+//! listed files; it returns an [`OpenedBundle`], whose files can only be read
+//! through [`OpenedBundle::stream`], which checks size and SHA-256 as the
+//! bytes go by and fails at the end if they differ. The report reads each
+//! file once this way and counts a bundle only once every file has ended
+//! cleanly, so a 600 MiB export is never held in memory. [`verify_bundle`]
+//! does all of that and reads every file to its end: any changed byte is
+//! refused.
+//!
+//! Format 2 added the pseudonym key id to the manifest and the points and
+//! group feedback to `sessions.csv`; format 1 bundles (from kiosks before
+//! that) are still read, their people counted per kiosk.
 
-use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -30,11 +40,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::keys::{KeyId, SignatureProblem, SigningKey, TrustedKeys};
-use crate::manifest::{FileEntry, MANIFEST_NAME, PRODUCT, SIGNATURE_NAME};
+use content_pack::keys::{KeyId, SignatureProblem, SigningKey, TrustedKeys};
+use content_pack::manifest::{FileEntry, MANIFEST_NAME, PRODUCT, SIGNATURE_NAME};
+use content_pack::untrusted::{open_regular, shown_str};
 
-/// Export format version this build writes and reads.
-pub const EXPORT_FORMAT: u32 = 1;
+/// Export format version this build writes.
+pub const EXPORT_FORMAT: u32 = 2;
+/// The oldest export format this build reads.
+pub const OLDEST_EXPORT_FORMAT: u32 = 1;
 /// The `kind` of an export manifest (a pack manifest can never pass for one).
 pub const EXPORT_KIND: &str = "insideout-attendance-export";
 /// Attendance rows.
@@ -53,6 +66,10 @@ pub const ATTENDANCE_COLUMNS: [&str; 7] = [
     "participant",
     "left_early",
 ];
+/// How every bundle folder's name starts.
+pub const BUNDLE_PREFIX: &str = "insideout-export_";
+/// How the name of a bundle still being written starts.
+pub const PARTIAL_PREFIX: &str = ".partial-";
 /// The files every bundle holds besides the manifest and signature.
 pub const BUNDLE_FILES: [&str; 3] = [ATTENDANCE_FILE, SESSIONS_FILE, SUMMARY_FILE];
 /// Largest manifest or signature read before verification.
@@ -70,6 +87,11 @@ pub struct ExportManifest {
     pub compatible: String,
     /// The kiosk key that signed it (16 hex digits).
     pub kiosk_key_id: String,
+    /// The id of the key the kiosk makes pseudonyms with (16 hex digits; see
+    /// [`crate::PseudonymKeyId`]): bundles with the same id have the same
+    /// pseudonym for the same person. Empty in format 1.
+    #[serde(default)]
+    pub pseudonym_key_id: String,
     /// The prison.
     pub site: String,
     /// The wing.
@@ -119,6 +141,20 @@ pub struct SessionRecord {
     pub anonymous: u32,
     /// Of whom left early.
     pub left_early: u32,
+    /// The points the session works on, as numbers 1–4 separated by `;`
+    /// (empty in format 1).
+    #[serde(default)]
+    pub points: String,
+    /// "How was today?" at check-out, a show of hands: helped. Empty if the
+    /// group was not asked.
+    #[serde(default)]
+    pub feedback_helped: Option<u32>,
+    /// … it was OK.
+    #[serde(default)]
+    pub feedback_ok: Option<u32>,
+    /// … it did not help.
+    #[serde(default)]
+    pub feedback_not_helped: Option<u32>,
 }
 
 /// One attendance (a row of `attendance.csv`).
@@ -151,6 +187,9 @@ pub struct ExportSummary {
     pub wing: String,
     /// The kiosk key id.
     pub kiosk_key_id: String,
+    /// The pseudonym key id (empty in format 1).
+    #[serde(default)]
+    pub pseudonym_key_id: String,
     /// When the export was made.
     pub created: DateTime<Utc>,
     /// `new` or `all`.
@@ -187,7 +226,7 @@ pub enum BundleError {
     },
     /// Signing failed.
     #[error("could not sign the export: {0}")]
-    Sign(crate::KeyError),
+    Sign(content_pack::KeyError),
     /// `manifest.sig` is not a minisign signature in the canonical form.
     #[error("manifest.sig is damaged or was changed; the export cannot be trusted: ask for it to be exported again")]
     SignatureMalformed,
@@ -236,18 +275,9 @@ fn read_err(path: &Path) -> impl FnOnce(io::Error) -> BundleError + '_ {
 
 /// The folder name for an export: FAT32-safe (letters, digits, `-`, `_`; no `:`).
 pub fn bundle_dir_name(site: &str, wing: &str, created: DateTime<Utc>) -> String {
-    fn safe(s: &str) -> String {
-        let mut out: String = s
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
-        out.truncate(40);
-        out
-    }
     format!(
-        "insideout-export_{}_{}_{}",
-        safe(site),
-        safe(wing),
+        "{BUNDLE_PREFIX}{}_{}",
+        crate::keyring::key_file_stem(site, wing),
         created.format("%Y%m%d-%H%M%SZ")
     )
 }
@@ -289,7 +319,7 @@ impl BundleWriter {
             final_name = format!("{name}-{n}");
             n += 1;
         }
-        let temp = parent.join(format!(".partial-{final_name}"));
+        let temp = parent.join(format!("{PARTIAL_PREFIX}{final_name}"));
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(write_err(&temp))?;
         }
@@ -341,6 +371,7 @@ impl BundleWriter {
     pub fn finish(
         mut self,
         key: &SigningKey,
+        pseudonym_key_id: &str,
         site: &str,
         wing: &str,
         created: DateTime<Utc>,
@@ -351,6 +382,7 @@ impl BundleWriter {
             kind: EXPORT_KIND.into(),
             compatible: PRODUCT.into(),
             kiosk_key_id: key.key_id().to_string(),
+            pseudonym_key_id: pseudonym_key_id.into(),
             site: site.into(),
             wing: wing.into(),
             created,
@@ -399,16 +431,29 @@ fn sync_dir(dir: &Path) -> Result<(), BundleError> {
         .map_err(write_err(dir))
 }
 
-/// A bundle whose signature and every file were checked.
+/// A bundle whose signature (unless opened with [`BundleTrust::FilesOnly`]),
+/// manifest and file list were checked; its files are checked as they are
+/// read, through [`OpenedBundle::stream`].
 #[derive(Debug)]
-pub struct VerifiedBundle {
+pub struct OpenedBundle {
+    dir: PathBuf,
     manifest: ExportManifest,
     signer: Option<KeyId>,
-    files: BTreeMap<String, Vec<u8>>,
     ignored: Vec<String>,
 }
 
-impl VerifiedBundle {
+/// A bundle every byte of which was checked ([`verify_bundle`]).
+#[derive(Debug)]
+pub struct VerifiedBundle(OpenedBundle);
+
+impl std::ops::Deref for VerifiedBundle {
+    type Target = OpenedBundle;
+    fn deref(&self) -> &OpenedBundle {
+        &self.0
+    }
+}
+
+impl OpenedBundle {
     /// The signed manifest.
     pub fn manifest(&self) -> &ExportManifest {
         &self.manifest
@@ -417,19 +462,111 @@ impl VerifiedBundle {
     pub fn signer(&self) -> Option<KeyId> {
         self.signer
     }
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
     /// Files in the folder that were not read because another computer
     /// adds them to every folder (see [`is_clutter`]), escaped for display.
     pub fn ignored(&self) -> &[String] {
         &self.ignored
     }
-    /// The checked bytes of one of [`BUNDLE_FILES`].
-    pub fn file(&self, name: &str) -> Option<&[u8]> {
-        self.files.get(name).map(Vec::as_slice)
+    /// Opens one of [`BUNDLE_FILES`] for reading. The reader yields at most
+    /// the listed size, and its last read fails with
+    /// [`io::ErrorKind::InvalidData`] (carrying [`BundleError::FileChanged`])
+    /// if the size or SHA-256 differs from the manifest: use nothing read
+    /// from it unless it reached its end cleanly.
+    pub fn stream(&self, name: &str) -> Result<CheckedFile, BundleError> {
+        let entry = self
+            .manifest
+            .files
+            .iter()
+            .find(|f| f.path == name)
+            .ok_or_else(|| BundleError::MissingFile(name.to_owned()))?;
+        let path = self.dir.join(&entry.path);
+        let file = open_file(&path)?;
+        Ok(CheckedFile {
+            inner: file.take(entry.size + 1),
+            name: entry.path.clone(),
+            size: entry.size,
+            sha256: entry.sha256.clone(),
+            hasher: Sha256::new(),
+            read: 0,
+            checked: false,
+        })
+    }
+    /// Reads one file whole, checking it. For small files and tests; the
+    /// report streams.
+    pub fn read(&self, name: &str) -> Result<Vec<u8>, BundleError> {
+        let mut bytes = Vec::new();
+        self.stream(name)?
+            .read_to_end(&mut bytes)
+            .map_err(|e| from_stream_error(name, &self.dir, e))?;
+        Ok(bytes)
+    }
+    /// Reads every file to its end, checking size and SHA-256.
+    pub fn verify_files(self) -> Result<VerifiedBundle, BundleError> {
+        for f in &self.manifest.files {
+            io::copy(&mut self.stream(&f.path)?, &mut io::sink())
+                .map_err(|e| from_stream_error(&f.path, &self.dir, e))?;
+        }
+        Ok(VerifiedBundle(self))
     }
 }
 
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, BundleError> {
-    let f = crate::untrusted::open_regular(path).map_err(|e| match e.kind() {
+/// The error a [`CheckedFile`] read ended with, as a [`BundleError`].
+pub fn from_stream_error(name: &str, dir: &Path, e: io::Error) -> BundleError {
+    match e.into_inner() {
+        Some(inner) => match inner.downcast::<BundleError>() {
+            Ok(b) => *b,
+            Err(other) => BundleError::Read {
+                path: dir.join(name),
+                cause: io::Error::other(other),
+            },
+        },
+        None => BundleError::FileChanged(name.to_owned()),
+    }
+}
+
+/// One bundle file being read, checked against the manifest as it goes.
+pub struct CheckedFile {
+    inner: io::Take<File>,
+    name: String,
+    size: u64,
+    sha256: String,
+    hasher: Sha256,
+    read: u64,
+    checked: bool,
+}
+
+impl Read for CheckedFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.size {
+            return Err(changed(&self.name));
+        }
+        self.hasher.update(&buf[..n]);
+        if n == 0 && !buf.is_empty() && !self.checked {
+            self.checked = true;
+            let digest = hex::encode(std::mem::take(&mut self.hasher).finalize());
+            if self.read != self.size || digest != self.sha256 {
+                return Err(changed(&self.name));
+            }
+        }
+        Ok(n)
+    }
+}
+
+fn changed(name: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        BundleError::FileChanged(name.to_owned()),
+    )
+}
+
+fn open_file(path: &Path) -> Result<File, BundleError> {
+    open_regular(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => BundleError::MissingFile(
             path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -439,9 +576,13 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, BundleError> {
             path: path.to_owned(),
             cause: e,
         },
-    })?;
+    })
+}
+
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, BundleError> {
     let mut bytes = Vec::new();
-    f.take(limit + 1)
+    open_file(path)?
+        .take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(read_err(path))?;
     if bytes.len() as u64 > limit {
@@ -467,11 +608,12 @@ pub enum BundleTrust<'a> {
 /// the manifest's kind and format, exactly the listed files in the folder,
 /// and each file's size and SHA-256.
 pub fn verify_bundle(dir: &Path, keys: &TrustedKeys) -> Result<VerifiedBundle, BundleError> {
-    open_bundle(dir, BundleTrust::SignedBy(keys))
+    open_bundle(dir, BundleTrust::SignedBy(keys))?.verify_files()
 }
 
-/// Opens a bundle, checking as much as `trust` says.
-pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<VerifiedBundle, BundleError> {
+/// Opens a bundle, checking as much as `trust` says of its signature, its
+/// manifest and its file list; the files are checked as they are read.
+pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<OpenedBundle, BundleError> {
     let sig_bytes = read_limited(&dir.join(SIGNATURE_NAME), MAX_HEADER_BYTES)?;
     let manifest_bytes = read_limited(&dir.join(MANIFEST_NAME), MAX_HEADER_BYTES)?;
     let sig = std::str::from_utf8(&sig_bytes).map_err(|_| BundleError::SignatureMalformed)?;
@@ -499,11 +641,22 @@ pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<VerifiedBundle,
     };
     let manifest: ExportManifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|e| BundleError::ManifestInvalid(e.to_string()))?;
-    if manifest.format != EXPORT_FORMAT || manifest.kind != EXPORT_KIND {
+    if !(OLDEST_EXPORT_FORMAT..=EXPORT_FORMAT).contains(&manifest.format)
+        || manifest.kind != EXPORT_KIND
+    {
         return Err(BundleError::ManifestInvalid(format!(
-            "format {} kind `{}`; this version reads format {EXPORT_FORMAT} `{EXPORT_KIND}`",
+            "format {} kind `{}`; this version reads formats {OLDEST_EXPORT_FORMAT} to {EXPORT_FORMAT} `{EXPORT_KIND}`",
             manifest.format, manifest.kind
         )));
+    }
+    let key_id_ok = match manifest.format {
+        1 => manifest.pseudonym_key_id.is_empty(),
+        _ => crate::PseudonymKeyId::parse(&manifest.pseudonym_key_id).is_some(),
+    };
+    if !key_id_ok {
+        return Err(BundleError::ManifestInvalid(
+            "its pseudonym key id is not 16 hex digits".into(),
+        ));
     }
     if let Some(signer) = signer {
         if manifest.kiosk_key_id != signer.to_string() {
@@ -536,27 +689,18 @@ pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<VerifiedBundle,
             continue;
         }
         if is_clutter(&name) {
-            ignored.push(crate::untrusted::shown_str(&name));
+            ignored.push(shown_str(&name));
         } else {
-            return Err(BundleError::UnlistedFile(crate::untrusted::shown_str(
+            return Err(BundleError::UnlistedFile(shown_str(
                 &name,
             )));
         }
     }
     ignored.sort();
-    let mut files = BTreeMap::new();
-    for f in &manifest.files {
-        let path = dir.join(&f.path);
-        let bytes = read_limited(&path, f.size)?;
-        if bytes.len() as u64 != f.size || hex::encode(Sha256::digest(&bytes)) != f.sha256 {
-            return Err(BundleError::FileChanged(f.path.clone()));
-        }
-        files.insert(f.path.clone(), bytes);
-    }
-    Ok(VerifiedBundle {
+    Ok(OpenedBundle {
+        dir: dir.to_owned(),
         manifest,
         signer,
-        files,
         ignored,
     })
 }
