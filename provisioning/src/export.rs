@@ -94,7 +94,7 @@ pub fn verify(a: VerifyArgs) -> anyhow::Result<()> {
     };
     let found = found(&a.paths)?;
     let mut lines = Vec::new();
-    let mut refused = 0;
+    let mut refused = Vec::new();
     for dir in &found.bundles {
         match keyring
             .open(dir)
@@ -119,20 +119,24 @@ pub fn verify(a: VerifyArgs) -> anyhow::Result<()> {
                 }
                 lines.push(line);
             }
-            Err(e) => {
-                refused += 1;
-                lines.push(format!("REFUSED: {}: {e:#}", shown(dir)));
-            }
+            Err(e) => refused.push(format!("{} is refused: {e:#}", shown(dir))),
         }
     }
     for s in &found.skipped {
         lines.push(format!("skipped: {}: {}", s.path, s.reason));
     }
-    crate::emit(&lines.join("\n"))?;
-    if refused > 0 {
+    if !lines.is_empty() {
+        crate::emit(&lines.join("\n"))?;
+    }
+    if let [one] = &refused[..] {
+        anyhow::bail!("{one}");
+    }
+    if !refused.is_empty() {
         anyhow::bail!(
-            "{refused} of {} export(s) refused; do not use them",
-            found.bundles.len()
+            "{} of {} export(s) refused; do not use them:\n{}",
+            refused.len(),
+            found.bundles.len(),
+            refused.join("\n")
         );
     }
     Ok(())

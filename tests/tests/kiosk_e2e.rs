@@ -199,7 +199,10 @@ fn provision_import_simulate_export_verify_report() {
         &["export", "verify", p(&bundle), "--kiosk-key", p(&kiosk_pub)],
         None,
     );
-    assert!(out.starts_with("OK: export from HMP Example C"), "{out}");
+    assert!(
+        out.starts_with(&format!("OK: {}: export from HMP Example C", bundle.display())),
+        "{out}"
+    );
     // `simulate` records its sessions in the past: the kiosk's time, which
     // never goes back, is not left ahead of the real time.
     let made = &out.split("made ").nth(1).unwrap()[..16];
@@ -226,7 +229,7 @@ fn provision_import_simulate_export_verify_report() {
     let verify_copy = ["export", "verify", p(&copy), "--kiosk-key", p(&kiosk_pub)];
     let out = log.ok("insideout-provision", &verify_copy, None);
     assert!(
-        out.lines().nth(1)
+        out.lines().nth(1).map(str::trim)
             == Some("ignored (added by a Mac or Windows computer, not part of the export): .DS_Store, ._attendance.csv, Thumbs.db, desktop.ini"),
         "{out}"
     );
@@ -289,22 +292,40 @@ fn provision_import_simulate_export_verify_report() {
             "--kiosk-key",
             p(&kiosk_pub),
             "--json",
+            "--exact",
         ],
         None,
     );
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(report["sessions"], 24);
-    assert_eq!(report["attendances"], 216);
-    assert_eq!(report["bundles"], 1);
+    assert_eq!(report["totals"]["sessions"], 24);
+    assert_eq!(report["totals"]["attendances"], 216);
+    assert_eq!(report["read"].as_array().unwrap().len(), 1);
+    assert_eq!(report["disclosure"], "exact");
+    // Published, the same figures are rounded to 5.
     let text = log.ok(
+        "insideout-provision",
+        &["export", "report", p(&bundle), "--kiosk-key", p(&kiosk_pub)],
+        None,
+    );
+    assert!(text.contains("Sessions delivered:   25"), "{text}");
+    assert!(text.contains("Attendances:          215"), "{text}");
+    // Without the kiosk's key the report is refused, unless asked for
+    // unverified, and then it says so first.
+    let err = log.refused(
         "insideout-provision",
         &["export", "report", p(&bundle)],
         None,
     );
-    assert!(text.contains("Sessions delivered:   24"), "{text}");
+    assert!(err.contains("--kiosk-keys DIR") && err.contains("--unverified"), "{err}");
+    let text = log.ok(
+        "insideout-provision",
+        &["export", "report", p(&bundle), "--unverified"],
+        None,
+    );
+    assert!(text.starts_with("NOT VERIFIED"), "{text}");
     // `export report … | head -1`: a reader that stops early ends it quietly.
     let mut child = std::process::Command::new(tests::bin("insideout-provision"))
-        .args(["export", "report", p(&bundle)])
+        .args(["export", "report", p(&bundle), "--unverified"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

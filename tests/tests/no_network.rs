@@ -303,7 +303,14 @@ fn every_headless_command_runs_without_a_network_and_never_opens_a_socket() {
     step(
         work,
         &provision,
-        &["export", "report", bundle, "--json"],
+        &[
+            "export",
+            "report",
+            bundle,
+            "--kiosk-key",
+            "data/kiosk.pub",
+            "--json",
+        ],
         None,
     );
 }

@@ -259,11 +259,9 @@ fn the_export_format_changes_only_on_purpose() {
     tk.clock.advance(chrono::Duration::minutes(10));
     k.finish_session().unwrap();
     let (folder, _, _) = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
-    let pseudonym = kiosk_core::Pseudonymiser::load(&tk.dir.join("secret"))
-        .unwrap()
-        .pseudonymise("A1234BC")
-        .unwrap()
-        .to_string();
+    let pseudonymiser = kiosk_core::Pseudonymiser::load(&tk.dir.join("secret")).unwrap();
+    let pseudonym = pseudonymiser.pseudonymise("A1234BC").unwrap().to_string();
+    let pseudonym_key = pseudonymiser.key_id().to_string();
     let key = tk.content_key.key_id().to_string();
     let kiosk_key = verify_bundle(&folder, &kiosk_keys(&tk))
         .unwrap()
@@ -276,6 +274,7 @@ fn the_export_format_changes_only_on_purpose() {
             .replace(&run, "<run>")
             .replace(&pseudonym, "<pseudonym>")
             .replace(&kiosk_key, "<kiosk-key>")
+            .replace(&pseudonym_key, "<pseudonym-key>")
             .replace(&key, "<content-key>")
     };
     expect_test::expect![[r#"
@@ -285,14 +284,15 @@ fn the_export_format_changes_only_on_purpose() {
     "#]]
     .assert_eq(&read("attendance.csv"));
     expect_test::expect![[r#"
-        run_id,site,wing,session_id,session_number,pack_version,facilitator_id,started,ended,planned_minutes,elapsed_minutes,phases_completed,phase_count,tools_used,attended,anonymous,left_early
-        <run>,HMP Example,B,s01-welcome-to-insideout,1,1,f1,2026-11-02T09:00:00Z,2026-11-02T10:00:00Z,90,60,5,5,brainstorming,2,1,1
+        run_id,site,wing,session_id,session_number,pack_version,facilitator_id,started,ended,planned_minutes,elapsed_minutes,phases_completed,phase_count,tools_used,attended,anonymous,left_early,points,feedback_helped,feedback_ok,feedback_not_helped
+        <run>,HMP Example,B,s01-welcome-to-insideout,1,1,f1,2026-11-02T09:00:00Z,2026-11-02T10:00:00Z,90,60,5,5,brainstorming,2,1,1,,,,
     "#]].assert_eq(&read("sessions.csv"));
     expect_test::expect![[r#"
         {
           "site": "HMP Example",
           "wing": "B",
           "kiosk_key_id": "<kiosk-key>",
+          "pseudonym_key_id": "<pseudonym-key>",
           "created": "2026-11-02T10:00:00Z",
           "scope": "new",
           "sessions": 1,
