@@ -37,9 +37,25 @@ pub enum Command {
         /// Attendees per session.
         #[arg(long)]
         group_size: u32,
-        /// Seed for the synthetic numbers.
+        /// Seed for the synthetic numbers and choices.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Seed for the list of synthetic people: give the wings of one
+        /// simulated prison the same one (and one site pseudonym key), so
+        /// the same people attend on several wings.
+        #[arg(long, value_name = "SEED")]
+        people_seed: Option<u64>,
+        /// How many people this wing draws its groups from.
+        #[arg(long, value_name = "N")]
+        pool: Option<usize>,
+        /// Where in the shared list of people this wing's start: wings
+        /// whose windows overlap share the people in the overlap.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        pool_offset: usize,
+        /// Spread the sessions over this many days, ending now (for months
+        /// of data); by default one session every 20 hours.
+        #[arg(long, value_name = "DAYS")]
+        days: Option<u32>,
         /// Print each committed step on stdout (for crash tests).
         #[arg(long, hide = true)]
         trace: bool,
@@ -89,6 +105,10 @@ pub fn run(command: Command, data_dir_arg: Option<PathBuf>) -> anyhow::Result<()
             sessions,
             group_size,
             seed,
+            people_seed,
+            pool,
+            pool_offset,
+            days,
             trace,
         } => run_simulation(
             &dir,
@@ -96,6 +116,10 @@ pub fn run(command: Command, data_dir_arg: Option<PathBuf>) -> anyhow::Result<()
                 sessions,
                 group_size,
                 seed,
+                people_seed,
+                pool,
+                pool_offset,
+                days,
             },
             trace,
         ),

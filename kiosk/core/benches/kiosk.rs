@@ -35,6 +35,7 @@ fn main() {
         sessions,
         group_size: 10,
         seed: 42,
+        ..Default::default()
     };
     simulate(&mut kiosk, &clock, opts, &mut |_| {}).expect("simulate");
     let took = start.elapsed();

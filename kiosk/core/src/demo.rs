@@ -82,6 +82,7 @@ impl Demo {
             sessions: 3,
             group_size: 8,
             seed: 1,
+            ..Default::default()
         };
         simulate(&mut kiosk, &clock, opts, &mut |_| {})?;
         kiosk.sign_out()?;

@@ -18,14 +18,51 @@ use crate::error::KioskError;
 use crate::kiosk::Kiosk;
 
 /// What to simulate.
-#[derive(Debug, Clone, Copy)]
+///
+/// For a prison's worth of data for the service report, run it on each
+/// wing's kiosk with the same `people_seed` (and the kiosks sharing a site
+/// pseudonym key): the wings then draw their groups from one list of
+/// synthetic people, each wing from its own window of it (`pool_offset`,
+/// `pool`), so windows that overlap are people who moved between wings.
+/// `days` spreads the sessions over that many days back from now.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct SimulateOptions {
     /// Sessions to run.
     pub sessions: u32,
     /// Attendees per session.
     pub group_size: u32,
-    /// Seed for the synthetic numbers and choices.
+    /// Seed for the choices (and the synthetic numbers, unless `people_seed`).
     pub seed: u64,
+    /// Seed for the list of synthetic people, shared by the wings of one
+    /// simulated prison.
+    pub people_seed: Option<u64>,
+    /// How many people this kiosk draws from (default [`pool_size`]).
+    pub pool: Option<usize>,
+    /// Where in the shared list this kiosk's people start.
+    pub pool_offset: usize,
+    /// Days the sessions are spread over, ending two hours ago (default: one
+    /// session every 20 hours).
+    pub days: Option<u32>,
+}
+
+impl SimulateOptions {
+    /// The synthetic prison numbers this simulation draws from.
+    pub fn people(&self) -> Vec<String> {
+        let seed = self.people_seed.unwrap_or(self.seed);
+        let pool = self.pool.unwrap_or_else(|| pool_size(self.group_size));
+        let mut all = synthetic_numbers(seed, self.pool_offset + pool);
+        all.split_off(self.pool_offset)
+    }
+
+    /// Time from the start of one session to the start of the next.
+    fn interval(&self) -> Duration {
+        match self.days {
+            Some(days) => {
+                (Duration::days(i64::from(days)) / self.sessions.max(1) as i32).max(MIN_INTERVAL)
+            }
+            None => SESSION_INTERVAL,
+        }
+    }
 }
 
 /// A committed step, reported as the simulation goes (for tests and progress).
@@ -77,6 +114,8 @@ pub fn pool_size(group_size: u32) -> usize {
 
 /// Time from the start of one simulated session to the start of the next.
 const SESSION_INTERVAL: Duration = Duration::hours(20);
+/// The least time between sessions (a session takes at most 100 minutes).
+const MIN_INTERVAL: Duration = Duration::hours(2);
 
 /// Runs the simulation. The kiosk must have been opened with `clock`.
 pub fn simulate(
@@ -86,14 +125,15 @@ pub fn simulate(
     report: &mut dyn FnMut(SimStep),
 ) -> Result<u64, KioskError> {
     kiosk.sign_in_headless("simulate")?;
-    let people = synthetic_numbers(opts.seed, pool_size(opts.group_size));
+    let people = opts.people();
+    let interval = opts.interval();
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let mut finished = kiosk.finished_sessions()?;
-    // Run the sessions in the past, one every 20 hours, the last starting
+    // Run the sessions in the past, one every `interval`, the last starting
     // two hours ago (a session takes at most 100 minutes), so the kiosk's
     // time, which never goes back, is not left ahead of the real time.
     let first = clock.now()
-        - SESSION_INTERVAL * i32::try_from(opts.sessions.saturating_sub(1)).unwrap_or(i32::MAX)
+        - interval * i32::try_from(opts.sessions.saturating_sub(1)).unwrap_or(i32::MAX)
         - Duration::hours(2);
     clock.set(first);
     kiosk.let_time_go_back();
@@ -117,7 +157,7 @@ pub fn simulate(
         if kiosk.run_view().is_none() {
             let id = &sessions[(finished as usize) % sessions.len()];
             clock.set(next_start.max(clock.now()));
-            next_start = clock.now() + SESSION_INTERVAL;
+            next_start = clock.now() + interval;
             kiosk.start_session(id)?;
             progress(kiosk, finished, report);
         }

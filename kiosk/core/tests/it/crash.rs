@@ -46,6 +46,7 @@ fn child_entry() {
                 sessions: SESSIONS,
                 group_size: GROUP,
                 seed: 7,
+                ..Default::default()
             };
             let mut die = DieAt::from_env();
             simulate(&mut k, &clock, opts, &mut |s| {
@@ -334,6 +335,7 @@ fn killing_the_kiosk_during_sessions_loses_nothing_committed_and_resumes_at_the_
                 sessions: 1,
                 group_size: GROUP,
                 seed: 7,
+                ..Default::default()
             },
             &mut |_| {},
         )

@@ -22,6 +22,7 @@ pub fn run_sessions(tk: &TestKiosk, k: &mut Kiosk, sessions: u32, group_size: u3
         sessions,
         group_size,
         seed,
+        ..Default::default()
     };
     simulate(k, &tk.clock, opts, &mut |_| {}).unwrap();
 }
@@ -368,7 +369,11 @@ fn the_report_counts_overlapping_bundles_once_and_publishes_only_under_the_rule(
             assert_eq!(json["by_tool"][i]["count"], (n + 2) / 5 * 5);
         }
     }
-    assert!(hidden > 0, "no tool was used in 1 to 7 sessions: {:?}", exact.by_tool);
+    assert!(
+        hidden > 0,
+        "no tool was used in 1 to 7 sessions: {:?}",
+        exact.by_tool
+    );
 }
 
 /// A bundle written and signed by another kiosk (as a forger with that
@@ -400,7 +405,7 @@ fn forged(
         crate::util::t0(),
         "new",
     )
-        .unwrap()
+    .unwrap()
 }
 
 #[test]

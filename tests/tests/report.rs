@@ -1,0 +1,343 @@
+//! The service report across the wings of a prison, through the real
+//! binaries: kiosks given one site pseudonym key count each person once and
+//! add up their sessions; kiosks with their own keys count per kiosk, and
+//! the report says so. The keyring binds each kiosk key to its wing, and the
+//! stick's folder is searched, with what was skipped listed. The expected
+//! figures are worked out from the exports' CSVs by Python's `csv` module.
+
+use std::path::{Path, PathBuf};
+
+use tests::{ok, p, refused, sample_dir};
+
+struct Prison {
+    t: PathBuf,
+    pack: PathBuf,
+    content_pub: PathBuf,
+    stick: PathBuf,
+}
+
+impl Prison {
+    fn new(t: &Path) -> Prison {
+        let (sk, pk) = (t.join("content.key"), t.join("content.pub"));
+        ok(
+            "insideout-provision",
+            &[
+                "keygen",
+                "--secret-key",
+                p(&sk),
+                "--public-key",
+                p(&pk),
+                "--unencrypted",
+            ],
+            None,
+        );
+        let pack = t.join("programme.iopack");
+        ok(
+            "insideout-provision",
+            &[
+                "pack",
+                "build",
+                p(&sample_dir()),
+                "--version",
+                "1",
+                "--secret-key",
+                p(&sk),
+                "--out",
+                p(&pack),
+            ],
+            None,
+        );
+        let stick = t.join("stick");
+        std::fs::create_dir(&stick).unwrap();
+        Prison {
+            t: t.to_owned(),
+            pack,
+            content_pub: pk,
+            stick,
+        }
+    }
+
+    /// Sets up wing `wing` (with `site_key` if given), runs `sessions`
+    /// sessions over six months with people `offset..offset + pool` of the
+    /// prison's list, exports to the stick and files its public key in
+    /// `keys` as SITE_WING.pub.
+    fn wing(&self, wing: &str, site_key: Option<&Path>, offset: usize, keys: &Path) {
+        let data = self.t.join(format!("kiosk-{wing}"));
+        let mut init = vec![
+            "kiosk",
+            "init",
+            "--data-dir",
+            p(&data),
+            "--site",
+            "HMP Example",
+            "--wing",
+            wing,
+            "--trusted-key",
+            p(&self.content_pub),
+        ];
+        if let Some(k) = site_key {
+            init.extend(["--pseudonym-key", p(k)]);
+        }
+        let out = ok("insideout-provision", &init, None);
+        let expected = match site_key {
+            Some(_) => "uses site pseudonym key",
+            None => "has its own pseudonym key",
+        };
+        assert!(out.contains(expected), "{out}");
+        assert!(out.contains(&format!("HMP-Example_{wing}.pub")), "{out}");
+        ok(
+            "insideout-kiosk",
+            &["import", p(&self.pack), "--data-dir", p(&data)],
+            None,
+        );
+        let offset = offset.to_string();
+        let seed = (wing.as_bytes()[0] as u64).to_string();
+        ok(
+            "insideout-kiosk",
+            &[
+                "simulate",
+                "--data-dir",
+                p(&data),
+                "--sessions",
+                "26",
+                "--group-size",
+                "8",
+                "--seed",
+                &seed,
+                "--people-seed",
+                "77",
+                "--pool",
+                "14",
+                "--pool-offset",
+                &offset,
+                "--days",
+                "180",
+            ],
+            None,
+        );
+        ok(
+            "insideout-kiosk",
+            &["export", "--data-dir", p(&data), "--to", p(&self.stick)],
+            None,
+        );
+        std::fs::create_dir_all(keys).unwrap();
+        std::fs::copy(
+            data.join("kiosk.pub"),
+            keys.join(format!("HMP-Example_{wing}.pub")),
+        )
+        .unwrap();
+    }
+}
+
+fn report(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["export", "report"];
+    all.extend(args);
+    all.extend(["--exact", "--json"]);
+    serde_json::from_str(&ok("insideout-provision", &all, None)).unwrap()
+}
+
+/// People and each one's sessions, from the bundles' attendance.csv files
+/// under `stick` whose folder names contain one of `wings`, read by Python.
+fn people_by_python(stick: &Path, wings: &[&str]) -> (u64, [u64; 4]) {
+    let script = r#"
+import csv, glob, os, sys
+stick, wings = sys.argv[1], sys.argv[2].split(",")
+runs = {}
+for path in sorted(glob.glob(os.path.join(stick, "insideout-export_*", "attendance.csv"))):
+    if not any("_HMP-Example_%s_" % w in path for w in wings):
+        continue
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            if row["participant"]:
+                runs.setdefault(row["participant"], set()).add(row["run_id"])
+bands = [0, 0, 0, 0]
+for r in runs.values():
+    n = len(r)
+    bands[0 if n == 1 else 1 if n <= 4 else 2 if n <= 9 else 3] += 1
+print(len(runs), *bands)
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, p(stick), &wings.join(",")])
+        .output()
+        .expect("python3 (bash .ci/setup installs what the tests need)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let nums: Vec<u64> = String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    (nums[0], [nums[1], nums[2], nums[3], nums[4]])
+}
+
+fn dose(r: &serde_json::Value) -> [u64; 4] {
+    let d = r["dose"].as_array().unwrap();
+    [0, 1, 2, 3].map(|i| d[i]["count"].as_u64().unwrap())
+}
+
+#[test]
+fn one_site_key_counts_each_person_once_across_wings_and_adds_up_their_sessions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let prison = Prison::new(t);
+    let site_key = t.join("site.key");
+    let out = ok(
+        "insideout-provision",
+        &["site", "keygen", "--out", p(&site_key)],
+        None,
+    );
+    assert!(out.starts_with("Site pseudonym key "), "{out}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&site_key).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let again = refused(
+        "insideout-provision",
+        &["site", "keygen", "--out", p(&site_key)],
+    );
+    assert!(again.contains("never overwritten"), "{again}");
+
+    // Four wings share the site key; their people overlap (B and C the same
+    // fourteen, D and E shifted along the list: people who moved wing).
+    let keys = t.join("kiosk-keys");
+    for (wing, offset) in [("B", 0), ("C", 0), ("D", 7), ("E", 14)] {
+        prison.wing(wing, Some(&site_key), offset, &keys);
+    }
+    // A half-written export on the stick is listed, not read.
+    std::fs::create_dir(
+        prison
+            .stick
+            .join(".partial-insideout-export_HMP-Example_F_x"),
+    )
+    .unwrap();
+
+    let r = report(&[p(&prison.stick), "--kiosk-keys", p(&keys)]);
+    assert_eq!(r["verified"], true);
+    assert_eq!(r["read"].as_array().unwrap().len(), 4);
+    let skipped = r["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(skipped[0]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("an export that did not finish"));
+    assert_eq!(r["people_counted"]["pseudonym_keys"], 1);
+    assert_eq!(r["people_counted"]["per_kiosk"], false);
+    assert_eq!(r["totals"]["sessions"], 104);
+    let (people, bands) = people_by_python(&prison.stick, &["B", "C", "D", "E"]);
+    assert_eq!(people, 28, "offsets 0, 0, 7, 14 with 14 each: 28 people");
+    assert_eq!(r["totals"]["people"], people);
+    assert_eq!(dose(&r), bands);
+    let months: std::collections::BTreeSet<&str> = r["by_month"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["month"].as_str().unwrap())
+        .collect();
+    assert!(months.len() >= 6, "{months:?}");
+
+    // B and C alone: the same fourteen people, counted once, their sessions
+    // on both wings added up.
+    let bc = t.join("bc");
+    std::fs::create_dir(&bc).unwrap();
+    for w in ["B", "C"] {
+        std::fs::copy(
+            keys.join(format!("HMP-Example_{w}.pub")),
+            bc.join(format!("HMP-Example_{w}.pub")),
+        )
+        .unwrap();
+    }
+    let r = report(&[p(&prison.stick), "--kiosk-keys", p(&bc), "--unverified"]);
+    let (people, bands) = people_by_python(&prison.stick, &["B", "C"]);
+    let wing_people = |wing: &str| -> u64 {
+        let (n, _) = people_by_python(&prison.stick, &[wing]);
+        n
+    };
+    assert_eq!(people, 14);
+    assert_eq!((wing_people("B"), wing_people("C")), (14, 14));
+    assert_eq!(r["verified"], false, "D and E were read unverified");
+    let r_bc = report(&[p(&prison.stick), "--kiosk-keys", p(&bc)]);
+    // Without --unverified, D's and E's exports are refused and listed.
+    let skipped = r_bc["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    assert!(
+        skipped
+            .iter()
+            .filter(|s| s["reason"]
+                .as_str()
+                .unwrap()
+                .contains("or give --unverified"))
+            .count()
+            == 2,
+        "{skipped:?}"
+    );
+    assert_eq!(r_bc["verified"], true);
+    assert_eq!(r_bc["totals"]["people"], 14);
+    assert_eq!(dose(&r_bc), bands);
+    assert!(
+        bands[3] > 0,
+        "sessions on both wings add up to 10+: {bands:?}"
+    );
+    let text = ok(
+        "insideout-provision",
+        &["export", "report", p(&prison.stick), "--kiosk-keys", p(&bc)],
+        None,
+    );
+    assert!(
+        text.contains("People are counted once across all 2 kiosks"),
+        "{text}"
+    );
+
+    // A key filed under the wrong wing: its exports are refused.
+    let swapped = t.join("swapped");
+    std::fs::create_dir(&swapped).unwrap();
+    std::fs::copy(
+        keys.join("HMP-Example_B.pub"),
+        swapped.join("HMP-Example_C.pub"),
+    )
+    .unwrap();
+    let r = report(&[p(&prison.stick), "--kiosk-keys", p(&swapped)]);
+    let reasons: Vec<&str> = r["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("signed by the key of HMP-Example C")
+                && r.contains("says it is from HMP Example B")),
+        "{reasons:?}"
+    );
+    assert_eq!(r["read"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn kiosks_with_their_own_keys_count_people_per_kiosk_and_say_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let prison = Prison::new(t);
+    let keys = t.join("kiosk-keys");
+    for wing in ["B", "C"] {
+        prison.wing(wing, None, 0, &keys);
+    }
+    let r = report(&[p(&prison.stick), "--kiosk-keys", p(&keys)]);
+    assert_eq!(r["people_counted"]["per_kiosk"], true);
+    assert_eq!(r["people_counted"]["pseudonym_keys"], 2);
+    // The same fourteen people on both wings count twice.
+    assert_eq!(r["totals"]["people"], 28);
+    let text = ok(
+        "insideout-provision",
+        &[
+            "export",
+            "report",
+            p(&prison.stick),
+            "--kiosk-keys",
+            p(&keys),
+        ],
+        None,
+    );
+    assert!(text.contains("People are counted per kiosk"), "{text}");
+}
