@@ -691,9 +691,7 @@ pub fn open_bundle(dir: &Path, trust: BundleTrust<'_>) -> Result<OpenedBundle, B
         if is_clutter(&name) {
             ignored.push(shown_str(&name));
         } else {
-            return Err(BundleError::UnlistedFile(shown_str(
-                &name,
-            )));
+            return Err(BundleError::UnlistedFile(shown_str(&name)));
         }
     }
     ignored.sort();

@@ -76,7 +76,11 @@ fn visit(path: &Path, depth: usize, given: bool, found: &mut Found, budget: &mut
         return;
     }
     if depth >= MAX_DEPTH {
-        return skip(found, path, "too deep below the folder given; point the report at it");
+        return skip(
+            found,
+            path,
+            "too deep below the folder given; point the report at it",
+        );
     }
     let entries = match fs::read_dir(path) {
         Ok(e) => e,
@@ -85,7 +89,11 @@ fn visit(path: &Path, depth: usize, given: bool, found: &mut Found, budget: &mut
     let mut children: Vec<PathBuf> = Vec::new();
     for entry in entries {
         if *budget == 0 {
-            return skip(found, path, "too many files to look through; point the report at the export folders");
+            return skip(
+                found,
+                path,
+                "too many files to look through; point the report at the export folders",
+            );
         }
         *budget -= 1;
         match entry {
@@ -140,12 +148,30 @@ mod tests {
         let reasons: Vec<String> = found
             .skipped
             .iter()
-            .map(|s| format!("{} {}", Path::new(&s.path).file_name().unwrap().to_string_lossy(), s.reason))
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    Path::new(&s.path).file_name().unwrap().to_string_lossy(),
+                    s.reason
+                )
+            })
             .collect();
-        assert!(reasons.iter().any(|r| r.starts_with(".partial-insideout-export_A_B_3 an export that did not finish")), "{reasons:?}");
-        assert!(reasons.iter().any(|r| r == "link a link, not followed"), "{reasons:?}");
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r
+                    .starts_with(".partial-insideout-export_A_B_3 an export that did not finish")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons.iter().any(|r| r == "link a link, not followed"),
+            "{reasons:?}"
+        );
         // Empty folders below are not exports but say nothing worth listing.
-        assert!(!reasons.iter().any(|r| r.starts_with("programme.iopack")), "{reasons:?}");
+        assert!(
+            !reasons.iter().any(|r| r.starts_with("programme.iopack")),
+            "{reasons:?}"
+        );
         let none = find_bundles(&[stick.join("photos"), stick.join("programme.iopack")]);
         assert!(none.bundles.is_empty());
         assert_eq!(none.skipped.len(), 2, "{:?}", none.skipped);

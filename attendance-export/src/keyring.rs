@@ -97,7 +97,9 @@ pub enum KeyringError {
         second: String,
     },
     /// Too many files.
-    #[error("{0} holds more than {MAX_KEYS} files; point --kiosk-keys at the folder of kiosk keys only")]
+    #[error(
+        "{0} holds more than {MAX_KEYS} files; point --kiosk-keys at the folder of kiosk keys only"
+    )]
     TooMany(PathBuf),
 }
 
@@ -251,6 +253,9 @@ mod tests {
     #[test]
     fn file_names_are_the_export_folder_names_labels() {
         assert_eq!(key_file_stem("HMP Example", "B"), "HMP-Example_B");
-        assert_eq!(key_file_stem("HMP Ex_ample", "B wing"), "HMP-Ex-ample_B-wing");
+        assert_eq!(
+            key_file_stem("HMP Ex_ample", "B wing"),
+            "HMP-Ex-ample_B-wing"
+        );
     }
 }

@@ -16,8 +16,8 @@
 #![deny(missing_docs)]
 
 pub mod bundle;
-pub mod discover;
 pub mod disclosure;
+pub mod discover;
 pub mod keyring;
 pub mod output;
 pub mod pseudonym;

@@ -157,7 +157,10 @@ mod tests {
         let key = PseudonymKey::generate();
         let path = dir.path().join("site.key");
         std::fs::write(&path, key.to_site_key_text().as_bytes()).unwrap();
-        assert_eq!(PseudonymKey::read(&path).unwrap().as_bytes(), key.as_bytes());
+        assert_eq!(
+            PseudonymKey::read(&path).unwrap().as_bytes(),
+            key.as_bytes()
+        );
         let id = key.id();
         assert!(!format!("{key:?}").contains(&*key.to_hex()));
         assert_eq!(PseudonymKeyId::parse(&id.to_string()), Some(id));

@@ -265,7 +265,8 @@ struct Hands {
 
 impl Hands {
     fn add(&mut self, s: &SessionRecord) {
-        if let (Some(h), Some(o), Some(n)) = (s.feedback_helped, s.feedback_ok, s.feedback_not_helped)
+        if let (Some(h), Some(o), Some(n)) =
+            (s.feedback_helped, s.feedback_ok, s.feedback_not_helped)
         {
             self.asked += 1;
             self.helped += u64::from(h);
@@ -385,7 +386,12 @@ impl ReportBuilder {
             for t in s.record.tools_used.split(';').filter(|t| !t.is_empty()) {
                 *self.tools.entry(t.to_owned()).or_default() += 1;
             }
-            for p in s.record.points.split(';').filter_map(|p| p.parse::<u8>().ok()) {
+            for p in s
+                .record
+                .points
+                .split(';')
+                .filter_map(|p| p.parse::<u8>().ok())
+            {
                 *self.points.entry(p).or_default() += 1;
             }
             self.hands
@@ -431,7 +437,11 @@ impl ReportBuilder {
             let s = row.map_err(|e| csv_error(b, SESSIONS_FILE, e))?;
             from_here(b, SESSIONS_FILE, &s.site, &s.wing)?;
             if !runs.insert(s.run_id.clone()) {
-                return Err(bad_csv(b, SESSIONS_FILE, "a session is listed twice".into()));
+                return Err(bad_csv(
+                    b,
+                    SESSIONS_FILE,
+                    "a session is listed twice".into(),
+                ));
             }
             let group = (m.site.clone(), m.wing.clone(), month(s.started));
             out.push(NewSession { group, record: s });
@@ -540,7 +550,10 @@ fn read_attendances(
         .collect();
     let mut reader = csv::Reader::from_reader(b.stream(file)?);
     let header = reader.byte_headers().map_err(|e| csv_error(b, file, e))?;
-    if header.iter().ne(ATTENDANCE_COLUMNS.iter().map(|c| c.as_bytes())) {
+    if header
+        .iter()
+        .ne(ATTENDANCE_COLUMNS.iter().map(|c| c.as_bytes()))
+    {
         return Err(bad_csv(b, file, "its columns are not the export's".into()));
     }
     let m = b.manifest();
@@ -552,7 +565,11 @@ fn read_attendances(
         .map_err(|e| csv_error(b, file, e))?
     {
         if row.len() != ATTENDANCE_COLUMNS.len() {
-            return Err(bad_csv(b, file, "a row has the wrong number of fields".into()));
+            return Err(bad_csv(
+                b,
+                file,
+                "a row has the wrong number of fields".into(),
+            ));
         }
         if &row[2] != site || &row[3] != wing {
             return Err(ReportError::RowFromElsewhere {
@@ -578,7 +595,11 @@ fn read_attendances(
             p => {
                 let mut bytes = [0u8; 32];
                 hex::decode_to_slice(p, &mut bytes).map_err(|_| {
-                    bad_csv(b, file, "a participant is not a 64-hex-digit pseudonym".into())
+                    bad_csv(
+                        b,
+                        file,
+                        "a participant is not a 64-hex-digit pseudonym".into(),
+                    )
                 })?;
                 Some(bytes)
             }

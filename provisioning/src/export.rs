@@ -59,7 +59,9 @@ impl KeyArgs {
         let unbound = self
             .kiosk_key
             .iter()
-            .map(|p| TrustedKey::from_file(p).with_context(|| format!("{} is refused", p.display())))
+            .map(|p| {
+                TrustedKey::from_file(p).with_context(|| format!("{} is refused", p.display()))
+            })
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(match &self.kiosk_keys {
             Some(dir) => Some(Keyring::load(dir)?.with_unbound(unbound)),

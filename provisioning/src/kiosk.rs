@@ -5,13 +5,13 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 use anyhow::Context;
+use attendance_export::pseudonym::PseudonymKey;
 use clap::Args;
 use clap::Subcommand;
 use kiosk_core::provision::{
     facilitators, init_kiosk, remove_facilitator, set_facilitator_pin, trust_key, trusted_key_ids,
     untrust_key,
 };
-use attendance_export::pseudonym::PseudonymKey;
 use kiosk_core::{InitOptions, Overwrite, PinChange};
 
 /// `--data-dir DIR`, shared by the kiosk commands.

@@ -200,7 +200,10 @@ fn provision_import_simulate_export_verify_report() {
         None,
     );
     assert!(
-        out.starts_with(&format!("OK: {}: export from HMP Example C", bundle.display())),
+        out.starts_with(&format!(
+            "OK: {}: export from HMP Example C",
+            bundle.display()
+        )),
         "{out}"
     );
     // `simulate` records its sessions in the past: the kiosk's time, which
@@ -316,7 +319,10 @@ fn provision_import_simulate_export_verify_report() {
         &["export", "report", p(&bundle)],
         None,
     );
-    assert!(err.contains("--kiosk-keys DIR") && err.contains("--unverified"), "{err}");
+    assert!(
+        err.contains("--kiosk-keys DIR") && err.contains("--unverified"),
+        "{err}"
+    );
     let text = log.ok(
         "insideout-provision",
         &["export", "report", p(&bundle), "--unverified"],

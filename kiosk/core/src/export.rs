@@ -10,13 +10,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use attendance_export::bundle::{ATTENDANCE_COLUMNS, ATTENDANCE_FILE, SESSIONS_FILE, SUMMARY_FILE};
+use attendance_export::{bundle_dir_name, BundleError, BundleWriter, ExportSummary, SessionRecord};
 use chrono::{DateTime, Utc};
-use attendance_export::bundle::{
-    ATTENDANCE_COLUMNS, ATTENDANCE_FILE, SESSIONS_FILE, SUMMARY_FILE,
-};
-use attendance_export::{
-    bundle_dir_name, BundleError, BundleWriter, ExportSummary, SessionRecord,
-};
 use content_pack::SigningKey;
 use rusqlite::params;
 
@@ -222,7 +218,14 @@ pub fn export(
     );
     let folder = match written {
         Ok(summary) => writer
-            .finish(&key, &pseudonym_key_id, &config.site, &config.wing, now, scope.as_str())
+            .finish(
+                &key,
+                &pseudonym_key_id,
+                &config.site,
+                &config.wing,
+                now,
+                scope.as_str(),
+            )
             .map(|f| (f, summary)),
         Err(e) => {
             writer.abandon();
