@@ -202,14 +202,14 @@ const STAFF_STEPS: &[StaffStep] = &[
         "docs/operator-guide.md",
         When::After,
         "cat /var/lib/insideout-kiosk/kiosk.pub",
-        "step 4: the kiosk's public key is copied to the data office as hmp-example-b.pub",
+        "step 4: the kiosk's public key is copied to the data office as kiosk-keys/HMP-Example_B.pub",
         record_kiosk_key,
     ),
     (
         "docs/operator-guide.md",
         When::Before,
         "insideout-provision export verify insideout-export_",
-        "facilitators run sessions, export on the screen, and the folder is copied off the stick; another wing's key (hmp-example-c.pub) is on record",
+        "facilitators run sessions, export on the screen, and the folder is copied off the stick; another wing's key (kiosk-keys/HMP-Example_C.pub) is on record",
         export_on_screen,
     ),
     (
@@ -311,7 +311,12 @@ fn guide_prerequisites(s: &Path) {
 }
 
 fn record_kiosk_key(s: &Path) {
-    std::fs::copy(s.join("data/kiosk.pub"), s.join("hmp-example-b.pub")).unwrap();
+    std::fs::create_dir_all(s.join("kiosk-keys")).unwrap();
+    std::fs::copy(
+        s.join("data/kiosk.pub"),
+        s.join("kiosk-keys/HMP-Example_B.pub"),
+    )
+    .unwrap();
 }
 
 fn only_export_in(dir: &Path) -> String {
@@ -355,7 +360,11 @@ fn export_on_screen(s: &Path) {
             "content-team.pub",
         ],
     );
-    std::fs::copy(s.join("wing-c/kiosk.pub"), s.join("hmp-example-c.pub")).unwrap();
+    std::fs::copy(
+        s.join("wing-c/kiosk.pub"),
+        s.join("kiosk-keys/HMP-Example_C.pub"),
+    )
+    .unwrap();
 }
 
 fn new_key_on_stick(s: &Path) {
