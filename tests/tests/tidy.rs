@@ -114,6 +114,7 @@ fn no_crate_uses_network_apis() {
 fn only_the_app_depends_on_slint() {
     for manifest in [
         "content-pack/Cargo.toml",
+        "attendance-export/Cargo.toml",
         "kiosk/core/Cargo.toml",
         "provisioning/Cargo.toml",
     ] {
@@ -122,6 +123,38 @@ fn only_the_app_depends_on_slint() {
     }
     let app = fs::read_to_string(workspace().join("kiosk/app/Cargo.toml")).unwrap();
     assert!(app.contains("slint"));
+}
+
+/// The service side reads exports from USB sticks and runs on a data
+/// officer's machine: its crate links no SQLite, no Argon2 and none of the
+/// kiosk's code (the demo among it), as cargo's own dependency tree shows.
+#[test]
+fn the_report_path_links_no_sqlite_argon2_or_kiosk_code() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "-p",
+            "attendance-export",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+            "--locked",
+            "--offline",
+        ])
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tree = String::from_utf8(out.stdout).unwrap();
+    assert!(tree.starts_with("attendance-export "), "{tree}");
+    assert!(tree.contains("content-pack "), "{tree}");
+    for banned in ["rusqlite", "libsqlite3-sys", "argon2", "kiosk-core", "slint"] {
+        assert!(
+            !tree.lines().any(|l| l.starts_with(&format!("{banned} "))),
+            "attendance-export links {banned}:\n{tree}"
+        );
+    }
 }
 
 /// The app only binds kiosk-core's view-models: it does not depend on the
