@@ -34,7 +34,7 @@ use serde::Serialize;
 
 use crate::bundle::{
     from_stream_error, BundleError, OpenedBundle, SessionRecord, ATTENDANCE_COLUMNS,
-    ATTENDANCE_FILE, SESSIONS_FILE,
+    ATTENDANCE_FILE, SESSIONS_FILE, SUMMARY_FILE,
 };
 use crate::disclosure::{Disclosure, Figure};
 
@@ -360,9 +360,15 @@ impl ReportBuilder {
                 });
             }
         }
-        let sessions = self.read_sessions(b)?;
-        let attendances = read_attendances(b, &sessions)?;
-        // Both files ended cleanly: count them.
+        let sessions = self
+            .read_sessions(b)
+            .map_err(|e| changed_or(b, SESSIONS_FILE, e))?;
+        let attendances =
+            read_attendances(b, &sessions).map_err(|e| changed_or(b, ATTENDANCE_FILE, e))?;
+        // The summary is not counted, but a bundle is counted only whole.
+        std::io::copy(&mut b.stream(SUMMARY_FILE)?, &mut std::io::sink())
+            .map_err(|e| from_stream_error(SUMMARY_FILE, b.dir(), e))?;
+        // Every file ended cleanly: count them.
         self.kiosks
             .entry(m.kiosk_key_id.clone())
             .or_insert_with(|| KioskSeen {
@@ -624,6 +630,22 @@ pub fn build_report<'a>(
 
 fn month(t: DateTime<Utc>) -> String {
     t.format("%Y-%m").to_string()
+}
+
+/// A file that does not parse may be one that was changed: if it does not
+/// match its manifest, say that (do not use it) rather than blame the format.
+fn changed_or(b: &OpenedBundle, file: &'static str, e: ReportError) -> ReportError {
+    if matches!(e, ReportError::Bundle(_)) {
+        return e;
+    }
+    let whole = b.stream(file).and_then(|mut f| {
+        std::io::copy(&mut f, &mut std::io::sink())
+            .map_err(|io| from_stream_error(file, b.dir(), io))
+    });
+    match whole {
+        Err(changed) => ReportError::Bundle(changed),
+        Ok(_) => e,
+    }
 }
 
 fn bad_csv(b: &OpenedBundle, file: &'static str, problem: String) -> ReportError {

@@ -506,3 +506,39 @@ fn export_everything_again_needs_the_facilitators_own_pin_and_is_audited() {
     );
     assert!(events.contains(&"wrong-pin".to_string()), "{events:?}");
 }
+
+#[test]
+fn the_report_counts_nothing_of_a_bundle_with_a_changed_byte() {
+    use attendance_export::report::{ReportBuilder, ReportError};
+    use attendance_export::{open_bundle, BundleError, BundleTrust, Disclosure, Figure};
+    let tk = provisioned();
+    let mut k = tk.open();
+    run_sessions(&tk, &mut k, 3, 6, 4);
+    let good = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap()).0;
+    run_sessions(&tk, &mut k, 2, 6, 5);
+    let bad = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap()).0;
+    for file in ["attendance.csv", "sessions.csv", "summary.json"] {
+        let path = bad.join(file);
+        let original = std::fs::read(&path).unwrap();
+        let mut bytes = original.clone();
+        let last = bytes.len() - 2;
+        bytes[last] ^= 0x01;
+        std::fs::write(&path, &bytes).unwrap();
+        // The manifest and signature are fine: the bundle opens, and the
+        // change is found only as the file is read.
+        let opened = open_bundle(&bad, BundleTrust::SignedBy(&kiosk_keys(&tk))).unwrap();
+        let mut report = ReportBuilder::new();
+        let err = report.add(&opened).unwrap_err();
+        assert!(
+            matches!(&err, ReportError::Bundle(BundleError::FileChanged(f)) if f == file),
+            "{file}: {err}"
+        );
+        report
+            .add(&open_bundle(&good, BundleTrust::FilesOnly).unwrap())
+            .unwrap();
+        let r = report.finish(Disclosure::Exact);
+        assert_eq!(r.totals.sessions, Figure::Count(3), "{file}");
+        assert_eq!(r.totals.attendances, Figure::Count(18), "{file}");
+        std::fs::write(&path, &original).unwrap();
+    }
+}
