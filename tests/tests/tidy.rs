@@ -145,11 +145,21 @@ fn the_report_path_links_no_sqlite_argon2_or_kiosk_code() {
         .current_dir(workspace())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let tree = String::from_utf8(out.stdout).unwrap();
     assert!(tree.starts_with("attendance-export "), "{tree}");
     assert!(tree.contains("content-pack "), "{tree}");
-    for banned in ["rusqlite", "libsqlite3-sys", "argon2", "kiosk-core", "slint"] {
+    for banned in [
+        "rusqlite",
+        "libsqlite3-sys",
+        "argon2",
+        "kiosk-core",
+        "slint",
+    ] {
         assert!(
             !tree.lines().any(|l| l.starts_with(&format!("{banned} "))),
             "attendance-export links {banned}:\n{tree}"
