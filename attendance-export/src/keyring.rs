@@ -119,8 +119,8 @@ pub enum OpenError {
     /// Signed by a wing's key, but names another wing.
     #[error("it is signed by the key of {binding} ({file}) but says it is from {site} {wing}; do not use it")]
     WrongWing {
-        /// Where the key belongs.
-        binding: Binding,
+        /// Where the key belongs (site and wing as in its file name).
+        binding: String,
         /// The key file, for display.
         file: String,
         /// The site the manifest names.
@@ -236,7 +236,7 @@ impl Keyring {
             if !binding.matches(&m.site, &m.wing) {
                 return Err(OpenError::WrongWing {
                     file: shown_str(&binding.file.display().to_string()),
-                    binding: binding.clone(),
+                    binding: binding.to_string(),
                     site: shown_str(&m.site),
                     wing: shown_str(&m.wing),
                 });

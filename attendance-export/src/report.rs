@@ -293,6 +293,10 @@ struct KioskSeen {
     pseudonym_key: String,
 }
 
+/// An attendance row as counted: the index of its session in the bundle,
+/// and the pseudonym (none for an anonymous attendee).
+type Attendance = (u32, Option<[u8; 32]>);
+
 /// A session of the bundle being read, not yet counted.
 struct NewSession {
     group: (String, String, String),
@@ -548,7 +552,7 @@ impl ReportBuilder {
 fn read_attendances(
     b: &OpenedBundle,
     sessions: &[NewSession],
-) -> Result<Vec<(u32, Option<[u8; 32]>)>, ReportError> {
+) -> Result<Vec<Attendance>, ReportError> {
     let file = ATTENDANCE_FILE;
     let runs: HashMap<&str, u32> = (0u32..)
         .zip(sessions)
