@@ -52,6 +52,9 @@ pub struct ReportArgs {
     /// Print JSON instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Also write the report as CSV tables (one per table, with a header row) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<PathBuf>,
 }
 
 impl KeyArgs {
@@ -190,6 +193,11 @@ pub fn report(a: ReportArgs) -> anyhow::Result<()> {
     } else {
         Disclosure::Published
     });
+    if let Some(dir) = &a.csv {
+        let files = attendance_export::output::csv::write_csv(&report, dir)
+            .with_context(|| format!("cannot write the CSV tables into {}", dir.display()))?;
+        eprintln!("Wrote {} CSV tables into {}", files.len(), dir.display());
+    }
     if a.json {
         crate::emit(&serde_json::to_string_pretty(&report)?)
     } else {

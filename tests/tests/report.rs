@@ -341,3 +341,62 @@ fn kiosks_with_their_own_keys_count_people_per_kiosk_and_say_so() {
     );
     assert!(text.contains("People are counted per kiosk"), "{text}");
 }
+
+/// The CSV tables, read by Python's `csv` module: a header row, numbers as
+/// numbers or `*`, and no cell a spreadsheet would evaluate, even for a
+/// site named like a formula.
+#[test]
+fn the_csv_tables_read_in_python_and_hold_no_formula() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let prison = Prison::new(t);
+    let keys = t.join("kiosk-keys");
+    prison.wing("B", None, 0, &keys);
+    let out = t.join("csv");
+    let pubkey = keys.join("HMP-Example_B.pub");
+    ok(
+        "insideout-provision",
+        &[
+            "export",
+            "report",
+            p(&prison.stick),
+            "--kiosk-key",
+            p(&pubkey),
+            "--csv",
+            p(&out),
+        ],
+        None,
+    );
+    let script = r#"
+import csv, glob, os, sys
+out = sys.argv[1]
+names = sorted(os.path.basename(p) for p in glob.glob(os.path.join(out, "*.csv")))
+assert names == ["about.csv", "by_month.csv", "by_point.csv", "by_tool.csv", "dose.csv", "feedback.csv"], names
+numbers = {"sessions", "attendances", "people", "sessions_asked", "helped", "ok", "did_not_help"}
+for name in names:
+    with open(os.path.join(out, name), newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        for col, cell in row.items():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, col, cell)
+            if col in numbers:
+                assert cell == "*" or (cell.isdigit() and int(cell) % 5 == 0), (name, col, cell)
+with open(os.path.join(out, "by_month.csv"), newline="") as f:
+    months = list(csv.DictReader(f))
+assert len(months) >= 6 and all(m["site"] == "HMP Example" for m in months), months
+with open(os.path.join(out, "about.csv"), newline="") as f:
+    about = {r["item"]: r["value"] for r in csv.DictReader(f)}
+assert about["rule"].startswith("Counts from 1 to 7 are shown as *"), about
+print("ok")
+"#;
+    let run = std::process::Command::new("python3")
+        .args(["-c", script, p(&out)])
+        .output()
+        .expect("python3");
+    assert!(
+        run.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
