@@ -52,9 +52,13 @@ pub struct ReportArgs {
     /// Print JSON instead of the table.
     #[arg(long)]
     pub json: bool,
-    /// Also write the report as CSV tables (one per table, with a header row) into DIR.
+    /// Write the report as CSV tables into DIR (one per table, with a header row).
     #[arg(long, value_name = "DIR")]
     pub csv: Option<PathBuf>,
+    /// Write the report as one self-contained web page (charts and tables, no
+    /// scripts, nothing loaded from elsewhere) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 impl KeyArgs {
@@ -196,7 +200,14 @@ pub fn report(a: ReportArgs) -> anyhow::Result<()> {
     if let Some(dir) = &a.csv {
         let files = attendance_export::output::csv::write_csv(&report, dir)
             .with_context(|| format!("cannot write the CSV tables into {}", dir.display()))?;
-        eprintln!("Wrote {} CSV tables into {}", files.len(), dir.display());
+        for f in files {
+            eprintln!("Wrote {}", f.display());
+        }
+    }
+    if let Some(file) = &a.html {
+        std::fs::write(file, attendance_export::output::html::html(&report))
+            .with_context(|| format!("cannot write the web page {}", file.display()))?;
+        eprintln!("Wrote {}", file.display());
     }
     if a.json {
         crate::emit(&serde_json::to_string_pretty(&report)?)

@@ -2,11 +2,17 @@
 //! row: numbers are bare numbers and hidden counts `*`. No cell can be taken
 //! for a formula by a spreadsheet: a text cell that starts with `=`, `+`,
 //! `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice).
-//! `about.csv` holds the report's warnings (not for publication, not
-//! verified, exports skipped), the disclosure rule and how people were
-//! counted; when there are warnings, every table's first column is `note`
-//! and holds the first of them on every row, so no table can be passed on
-//! without it.
+//! `about.csv` (columns `item,value`) holds the report's warnings (not for
+//! publication, not verified, exports skipped), the disclosure rule, how
+//! people were counted, the period, the totals, how many exports were read,
+//! skipped and seen twice, and each export read or skipped (with why).
+//!
+//! When there are warnings, every table's first column is `note` and holds
+//! the first of them (NOT FOR PUBLICATION with `--exact`, else NOT
+//! VERIFIED, else exports skipped) on every row, so no table, and no row
+//! copied out of one, can be passed on without it. The header stays the
+//! first line, so `csv.DictReader`, pandas and spreadsheets read every file
+//! as one plain table.
 
 use std::fs;
 use std::io;
@@ -30,6 +36,16 @@ fn safe(text: &str) -> String {
 }
 
 fn write_table(
+    path: &Path,
+    note: Option<&str>,
+    header: &[&str],
+    rows: Vec<Vec<Cell<'_>>>,
+) -> io::Result<()> {
+    write_rows(path, note, header, rows)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+}
+
+fn write_rows(
     path: &Path,
     note: Option<&str>,
     header: &[&str],
@@ -79,11 +95,36 @@ pub fn write_csv(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
         .collect();
     about.push(vec![Cell::Text("rule"), Cell::Text(rule)]);
     about.push(vec![Cell::Text("people"), Cell::Text(&people)]);
+    let period = match &report.period {
+        Some((first, last)) => format!("{first} to {last}"),
+        None => String::new(),
+    };
+    about.push(vec![Cell::Text("period"), Cell::Text(&period)]);
+    for (item, f) in [
+        ("total_sessions", report.totals.sessions),
+        ("total_attendances", report.totals.attendances),
+        ("total_people", report.totals.people),
+    ] {
+        about.push(vec![Cell::Text(item), Cell::Figure(f)]);
+    }
+    let counts = [
+        ("exports_read", report.read.len().to_string()),
+        ("exports_skipped", report.skipped.len().to_string()),
+        ("duplicate_sessions", report.duplicate_sessions.to_string()),
+    ];
+    for (item, n) in &counts {
+        about.push(vec![Cell::Text(item), Cell::Text(n)]);
+    }
     for r in &report.read {
         about.push(vec![Cell::Text("read"), Cell::Text(r)]);
     }
-    for s in &report.skipped {
-        about.push(vec![Cell::Text("skipped"), Cell::Text(&s.path)]);
+    let skipped: Vec<String> = report
+        .skipped
+        .iter()
+        .map(|s| format!("{}: {}", s.path, s.reason))
+        .collect();
+    for s in &skipped {
+        about.push(vec![Cell::Text("skipped"), Cell::Text(s)]);
     }
     table("about.csv", &["item", "value"], about)?;
     table(
