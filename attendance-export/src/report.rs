@@ -274,14 +274,26 @@ impl Hands {
             self.not_helped += u64::from(n);
         }
     }
-    fn shown(self, d: Disclosure, site: &str, wing: &str) -> Feedback {
+
+    /// The four counts, in [`Feedback`]'s order.
+    fn counts(self) -> [u64; 4] {
+        [self.asked, self.helped, self.ok, self.not_helped]
+    }
+}
+
+impl Feedback {
+    fn new(
+        site: String,
+        wing: String,
+        [sessions_asked, helped, ok, did_not_help]: [Figure; 4],
+    ) -> Feedback {
         Feedback {
-            site: site.into(),
-            wing: wing.into(),
-            sessions_asked: d.show(self.asked),
-            helped: d.show(self.helped),
-            ok: d.show(self.ok),
-            did_not_help: d.show(self.not_helped),
+            site,
+            wing,
+            sessions_asked,
+            helped,
+            ok,
+            did_not_help,
         }
     }
 }
@@ -459,23 +471,56 @@ impl ReportBuilder {
         Ok(out)
     }
 
+    /// Feedback per site and wing, and in all: each count's wings add up to
+    /// its total, so each is shown as one sum.
+    fn feedback(&self, disclosure: Disclosure) -> (Vec<Feedback>, Feedback) {
+        let rows: Vec<[u64; 4]> = self.hands.values().map(|h| h.counts()).collect();
+        let mut shown = vec![[Figure::Count(0); 4]; rows.len()];
+        let mut total = [Figure::Count(0); 4];
+        for c in 0..4 {
+            let parts: Vec<u64> = rows.iter().map(|r| r[c]).collect();
+            let (parts, all) = disclosure.show_sum(&parts, parts.iter().sum());
+            for (row, f) in shown.iter_mut().zip(parts) {
+                row[c] = f;
+            }
+            total[c] = all;
+        }
+        let wings = self
+            .hands
+            .keys()
+            .zip(shown)
+            .map(|((site, wing), f)| Feedback::new(shown_str(site), shown_str(wing), f))
+            .collect();
+        (wings, Feedback::new(String::new(), String::new(), total))
+    }
+
     /// The report, every figure shown under `disclosure`.
     pub fn finish(self, disclosure: Disclosure) -> Report {
         let d = |n: u64| disclosure.show(n);
-        let counts = |t: &Tally| Counts {
-            sessions: d(t.sessions),
-            attendances: d(t.attendances),
-            people: d(t.people.len() as u64),
+        // The sums a reader can check: the rows add up to the totals, the
+        // dose bands to the people, the wings' hands to all hands.
+        let column = |f: fn(&Tally) -> u64| {
+            let parts: Vec<u64> = self.groups.values().map(f).collect();
+            disclosure.show_sum(&parts, f(&self.total))
         };
-        let dose = DOSE_BANDS
+        let (sessions, total_sessions) = column(|t| t.sessions);
+        let (attendances, total_attendances) = column(|t| t.attendances);
+        let bands: Vec<u64> = DOSE_BANDS
             .iter()
-            .map(|&(name, lo, hi)| Named {
-                name: name.into(),
-                count: d(self
-                    .person_sessions
+            .map(|&(_, lo, hi)| {
+                self.person_sessions
                     .values()
                     .filter(|&&n| (lo..=hi).contains(&n))
-                    .count() as u64),
+                    .count() as u64
+            })
+            .collect();
+        let (bands, people) = disclosure.show_sum(&bands, self.total.people.len() as u64);
+        let dose = DOSE_BANDS
+            .iter()
+            .zip(bands)
+            .map(|(&(name, _, _), count)| Named {
+                name: name.into(),
+                count,
             })
             .collect();
         let by_point = Point::ALL
@@ -493,18 +538,7 @@ impl ReportBuilder {
                 count: d(n),
             })
             .collect();
-        let mut all_hands = Hands::default();
-        let feedback = self
-            .hands
-            .iter()
-            .map(|((site, wing), h)| {
-                all_hands.asked += h.asked;
-                all_hands.helped += h.helped;
-                all_hands.ok += h.ok;
-                all_hands.not_helped += h.not_helped;
-                h.shown(disclosure, &shown_str(site), &shown_str(wing))
-            })
-            .collect();
+        let (feedback, feedback_total) = self.feedback(disclosure);
         let keys: BTreeSet<&str> = self
             .kiosks
             .values()
@@ -526,21 +560,32 @@ impl ReportBuilder {
                 pseudonym_keys: keys.len(),
                 per_kiosk: self.kiosks.len() > 1 && keys.len() == self.kiosks.len(),
             },
-            totals: counts(&self.total),
+            totals: Counts {
+                sessions: total_sessions,
+                attendances: total_attendances,
+                people,
+            },
             dose,
             by_point,
             by_tool,
             feedback,
-            feedback_total: all_hands.shown(disclosure, "", ""),
+            feedback_total,
             by_month: self
                 .groups
                 .iter()
-                .map(|((site, wing, month), t)| MonthRow {
-                    site: shown_str(site),
-                    wing: shown_str(wing),
-                    month: month.clone(),
-                    counts: counts(t),
-                })
+                .zip(sessions.into_iter().zip(attendances))
+                .map(
+                    |(((site, wing, month), t), (sessions, attendances))| MonthRow {
+                        site: shown_str(site),
+                        wing: shown_str(wing),
+                        month: month.clone(),
+                        counts: Counts {
+                            sessions,
+                            attendances,
+                            people: d(t.people.len() as u64),
+                        },
+                    },
+                )
                 .collect(),
         }
     }
