@@ -126,12 +126,13 @@ impl PeopleCounted {
     pub fn sentence(&self) -> String {
         match (self.kiosks, self.pseudonym_keys) {
             (0 | 1, _) => "People are counted on one kiosk.".into(),
+            (2, 1) => "People are counted once across both kiosks, which share one site pseudonym key: someone who attended on both wings counts once.".into(),
             (k, 1) => format!(
                 "People are counted once across all {k} kiosks, which share one site pseudonym key: someone who attended on two wings counts once."
             ),
-            _ if self.per_kiosk => format!(
-                "People are counted per kiosk: each of the {} kiosks has its own pseudonym key, so someone who attended on two wings counts twice. Give the prison's kiosks one site key (insideout-provision site keygen) to count each person once.",
-                self.kiosks
+            (2, _) if self.per_kiosk => "People are counted per kiosk: both kiosks have their own pseudonym key, so someone who attended on both wings counts twice. Give the prison's kiosks one site key (insideout-provision site keygen) to count each person once.".into(),
+            (k, _) if self.per_kiosk => format!(
+                "People are counted per kiosk: each of the {k} kiosks has its own pseudonym key, so someone who attended on two wings counts twice. Give the prison's kiosks one site key (insideout-provision site keygen) to count each person once."
             ),
             (k, n) => format!(
                 "People are counted once per pseudonym key: {k} kiosks use {n} keys, so someone who attended on wings with different keys counts once for each."

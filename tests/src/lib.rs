@@ -90,3 +90,28 @@ pub fn refused(name: &str, args: &[&str]) -> String {
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
     err
 }
+
+/// Debian's headless Chromium, with its profile in `profile` and nothing
+/// fetched in the background, for rendering and printing the HTML we write.
+/// Panics, failing the test, if it is not installed.
+pub fn chromium(profile: &std::path::Path) -> std::process::Command {
+    let bin = std::path::Path::new("/usr/bin/chromium");
+    assert!(
+        bin.exists(),
+        "/usr/bin/chromium is missing: run `bash .ci/setup` (it installs chromium)"
+    );
+    let mut c = std::process::Command::new("timeout");
+    c.arg("120").arg(bin).args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ]);
+    c.arg(format!("--user-data-dir={}", profile.display()));
+    c
+}

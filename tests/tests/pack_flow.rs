@@ -439,17 +439,8 @@ fn pdf_pages(pdf: &Path) -> u32 {
 
 /// Prints an HTML file to PDF with Debian's headless Chromium.
 fn print_to_pdf(html: &Path, pdf: &Path) {
-    let out = std::process::Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            pdf.with_extension("profile").display()
-        ))
+    let out = tests::chromium(&pdf.with_extension("profile"))
+        .arg("--no-pdf-header-footer")
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("file://{}", html.display()))
         .output()

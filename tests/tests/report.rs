@@ -236,6 +236,7 @@ fn one_site_key_counts_each_person_once_across_wings_and_adds_up_their_sessions(
         .map(|m| m["month"].as_str().unwrap())
         .collect();
     assert!(months.len() >= 6, "{months:?}");
+    render_published_page(&prison.stick, &keys, t);
 
     // B and C alone: the same fourteen people, counted once, their sessions
     // on both wings added up.
@@ -285,7 +286,7 @@ fn one_site_key_counts_each_person_once_across_wings_and_adds_up_their_sessions(
         None,
     );
     assert!(
-        text.contains("People are counted once across all 2 kiosks"),
+        text.contains("People are counted once across both kiosks"),
         "{text}"
     );
 
@@ -312,6 +313,78 @@ fn one_site_key_counts_each_person_once_across_wings_and_adds_up_their_sessions(
         "{reasons:?}"
     );
     assert_eq!(r["read"].as_array().unwrap().len(), 0);
+}
+
+/// The published page for the whole prison (4 wings, 6 months), rendered
+/// by Chromium to a PNG kept under the target folder to look at
+/// (`report-html/prison-4-wings.png`); the DOM Chromium built holds every
+/// wing's rows, the feedback table with counts, and the rule.
+fn render_published_page(stick: &Path, keys: &Path, t: &Path) {
+    let page = t.join("report.html");
+    ok(
+        "insideout-provision",
+        &[
+            "export",
+            "report",
+            p(stick),
+            "--kiosk-keys",
+            p(keys),
+            "--html",
+            p(&page),
+        ],
+        None,
+    );
+    let png = t.join("report.png");
+    let shot = tests::chromium(&t.join("profile-shot"))
+        .arg("--window-size=1280,4000")
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        shot.status.success(),
+        "chromium could not take a screenshot: {}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    assert!(
+        bytes.len() > 50_000,
+        "a nearly empty page ({} bytes)",
+        bytes.len()
+    );
+    let kept = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-html");
+    std::fs::create_dir_all(&kept).unwrap();
+    std::fs::copy(&png, kept.join("prison-4-wings.png")).unwrap();
+    std::fs::copy(&page, kept.join("prison-4-wings.html")).unwrap();
+
+    let dom = tests::chromium(&t.join("profile-dom"))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(dom.status.success(), "chromium could not dump the DOM");
+    let dom = String::from_utf8(dom.stdout).unwrap();
+    for wing in ["B", "C", "D", "E"] {
+        assert!(
+            dom.contains(&format!("<td>{wing}</td>")),
+            "no rows for wing {wing}"
+        );
+    }
+    for words in [
+        "How was today?",
+        "Did not help",
+        "Counts from 1 to 7 are shown as *",
+    ] {
+        assert!(dom.contains(words), "the page lacks {words:?}");
+    }
+    // The simulated groups were asked at most check-outs: the feedback
+    // chart is drawn, not "None recorded".
+    let feedback = &dom[dom
+        .find(r#"<figure id="feedback">"#)
+        .expect("a feedback figure")..];
+    let feedback = &feedback[..feedback.find("</figure>").unwrap()];
+    assert!(feedback.contains("<svg"), "{feedback}");
 }
 
 #[test]

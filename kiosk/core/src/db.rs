@@ -17,13 +17,18 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::auth::Lockout;
 use crate::error::KioskError;
 use crate::pseudonym::Pseudonym;
-use crate::runner::{Attendee, Effect, PhasePlan, RunContent, RunState, RunStore, WorksheetEntry};
+use crate::runner::{
+    Attendee, Effect, Hands, PhasePlan, RunContent, RunState, RunStore, WorksheetEntry,
+};
 
 /// The migrations, in order; `user_version` is how many have run. The second
 /// keeps what a session in progress needs with its run: its content (so an
 /// import during it never traps it), its group limit, and its worksheets
 /// (wiped when the run ends). The third gives each facilitator their own
-/// lockout; the `lockout` table keeps the kiosk-wide one. An attendance's `idx` is its participant number
+/// lockout; the `lockout` table keeps the kiosk-wide one. The fourth keeps
+/// what the export reports of each run: the points its session works on
+/// (numbers 1–4, `;` between) and the show of hands at check-out (all zero:
+/// not asked). An attendance's `idx` is its participant number
 /// less one, so numbers stay stable when someone is taken off the list.
 const MIGRATIONS: &[&str] = &[
     r#"
@@ -60,6 +65,12 @@ CREATE TABLE worksheets (
     r#"
 ALTER TABLE facilitators ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE facilitators ADD COLUMN locked_until TEXT;
+"#,
+    r#"
+ALTER TABLE runs ADD COLUMN points TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN hands_helped INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN hands_ok INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN hands_not_helped INTEGER NOT NULL DEFAULT 0;
 "#,
 ];
 
@@ -667,7 +678,8 @@ impl RunStore for Db {
             .query_row(
                 "SELECT id, uid, session_id, session_number, session_title, facilitator_id,
                         pack_version, started, phase_kinds, planned, phase, phase_entered,
-                        elapsed, reached, tools, group_limit, content
+                        elapsed, reached, tools, group_limit, content,
+                        hands_helped, hands_ok, hands_not_helped
                  FROM runs WHERE ended IS NULL ORDER BY id DESC LIMIT 1",
                 [],
                 |r| {
@@ -709,6 +721,11 @@ impl RunStore for Db {
                         attendees: vec![],
                         group_limit: r.get::<_, i64>(15)? as usize,
                         worksheets: BTreeMap::new(),
+                        hands: Hands {
+                            helped: r.get(17)?,
+                            ok: r.get(18)?,
+                            not_helped: r.get(19)?,
+                        },
                         // Content saved by an older build (before the
                         // programme format changed) is taken again from the
                         // installed programme, as for a run saved before
@@ -781,8 +798,8 @@ impl RunStore for Db {
         tx.execute(
             "INSERT INTO runs (uid, session_id, session_number, session_title, facilitator_id,
                                pack_version, started, phase_kinds, planned, phase, phase_entered,
-                               elapsed, reached, tools, group_limit, content)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                               elapsed, reached, tools, group_limit, content, points)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 s.run_uid,
                 s.session_id,
@@ -800,6 +817,13 @@ impl RunStore for Db {
                 s.tools_used.join(","),
                 s.group_limit as i64,
                 content_to_json(&s.content)?,
+                s.content
+                    .session
+                    .points
+                    .iter()
+                    .map(|p| p.number().to_string())
+                    .collect::<Vec<_>>()
+                    .join(";"),
             ],
         )?;
         tx.commit()?;
@@ -851,6 +875,13 @@ impl RunStore for Db {
                          ON CONFLICT (run_id, tool, field)
                          DO UPDATE SET text = excluded.text, score = excluded.score",
                         params![id, tool, *field as i64, e.text, e.score],
+                    )?;
+                }
+                Effect::SaveHands => {
+                    tx.execute(
+                        "UPDATE runs SET hands_helped = ?2, hands_ok = ?3, hands_not_helped = ?4
+                         WHERE id = ?1",
+                        params![id, s.hands.helped, s.hands.ok, s.hands.not_helped],
                     )?;
                 }
                 Effect::Close(at) => {

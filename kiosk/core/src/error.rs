@@ -215,6 +215,20 @@ pub enum RunError {
         /// Box index.
         field: usize,
     },
+    /// Hands counted outside the check-out.
+    #[error("the group is asked how today was at check-out: go on to the check-out first")]
+    NotAtCheckOut,
+    /// One hand more than there are people here.
+    #[error("{}", hands_full(*.0))]
+    MoreHandsThanPeople(usize),
+}
+
+fn hands_full(present: usize) -> String {
+    match present {
+        0 => "nobody is on the attendance yet: add the group first, then count hands".into(),
+        1 => "1 person is here and has a hand counted already: take it off first, or add whoever is missing to the attendance".into(),
+        n => format!("{n} people are here and each has a hand counted already: take one off first, or add whoever is missing to the attendance"),
+    }
 }
 
 /// An error and its causes on one line, the way both binaries print every

@@ -309,6 +309,7 @@ fn write_files(
             .prepare(
                 "SELECT r.uid, r.session_id, r.session_number, r.pack_version, r.facilitator_id,
                         r.started, r.ended, r.planned, r.reached, r.phase_kinds, r.tools,
+                        r.points, r.hands_helped, r.hands_ok, r.hands_not_helped,
                         COUNT(a.idx),
                         COALESCE(SUM(a.idx IS NOT NULL AND a.pseudonym IS NULL), 0),
                         COALESCE(SUM(a.left_early), 0)
@@ -326,6 +327,13 @@ fn write_files(
                 .split(',')
                 .filter_map(|m| m.parse::<u32>().ok())
                 .sum();
+            // All zero: the group was not asked, and the columns stay empty.
+            let hands: [u32; 3] = [
+                r.get(12).map_err(db_err)?,
+                r.get(13).map_err(db_err)?,
+                r.get(14).map_err(db_err)?,
+            ];
+            let asked = hands.iter().any(|&n| n > 0);
             let rec = SessionRecord {
                 run_id: get_s(0)?,
                 site: config.site.clone(),
@@ -341,13 +349,13 @@ fn write_files(
                 phases_completed: r.get::<_, u32>(8).map_err(db_err)? + 1,
                 phase_count: get_s(9)?.split(',').count() as u32,
                 tools_used: get_s(10)?.replace(',', ";"),
-                attended: r.get(11).map_err(db_err)?,
-                anonymous: r.get(12).map_err(db_err)?,
-                left_early: r.get(13).map_err(db_err)?,
-                points: String::new(),
-                feedback_helped: None,
-                feedback_ok: None,
-                feedback_not_helped: None,
+                attended: r.get(15).map_err(db_err)?,
+                anonymous: r.get(16).map_err(db_err)?,
+                left_early: r.get(17).map_err(db_err)?,
+                points: get_s(11)?,
+                feedback_helped: asked.then_some(hands[0]),
+                feedback_ok: asked.then_some(hands[1]),
+                feedback_not_helped: asked.then_some(hands[2]),
             };
             summary.first_started = Some(summary.first_started.map_or(started, |f| f.min(started)));
             summary.last_ended = Some(summary.last_ended.map_or(ended, |l| l.max(ended)));

@@ -117,5 +117,5 @@ pub use kiosk::{
 };
 pub use provision::{InitOptions, KioskIdentity, Overwrite, PinChange};
 pub use pseudonym::{Pseudonym, Pseudonymiser};
-pub use runner::GROUP_LIMIT;
+pub use runner::{Answer, Hands, GROUP_LIMIT};
 pub use usb::{ImportOutcome, OfferStatus, PackOffer, StickScan, MAX_OFFERS};

@@ -102,6 +102,72 @@ pub struct WorksheetEntry {
     pub score: Option<u8>,
 }
 
+/// An answer to "How was today?", asked at check-out by a show of hands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Today helped.
+    Helped,
+    /// Today was OK.
+    Ok,
+    /// Today did not help.
+    NotHelped,
+}
+
+impl Answer {
+    /// The answers in the order the screen offers them.
+    pub const ALL: [Answer; 3] = [Answer::Helped, Answer::Ok, Answer::NotHelped];
+
+    /// The answer as the screen says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Answer::Helped => "It helped",
+            Answer::Ok => "It was OK",
+            Answer::NotHelped => "It did not help",
+        }
+    }
+}
+
+/// The show of hands at check-out: counts only, never who. All zero until
+/// the group is asked (and again if every hand is taken off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Hands {
+    /// Hands for "it helped".
+    pub helped: u32,
+    /// Hands for "it was OK".
+    pub ok: u32,
+    /// Hands for "it did not help".
+    pub not_helped: u32,
+}
+
+impl Hands {
+    /// The hands for one answer.
+    pub fn get(&self, answer: Answer) -> u32 {
+        match answer {
+            Answer::Helped => self.helped,
+            Answer::Ok => self.ok,
+            Answer::NotHelped => self.not_helped,
+        }
+    }
+
+    fn get_mut(&mut self, answer: Answer) -> &mut u32 {
+        match answer {
+            Answer::Helped => &mut self.helped,
+            Answer::Ok => &mut self.ok,
+            Answer::NotHelped => &mut self.not_helped,
+        }
+    }
+
+    /// Every hand counted.
+    pub fn total(&self) -> u32 {
+        Answer::ALL.iter().map(|&a| self.get(a)).sum()
+    }
+
+    /// Whether the group was asked: some hand is counted.
+    pub fn asked(&self) -> bool {
+        self.total() > 0
+    }
+}
+
 /// A session in progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunState {
@@ -138,6 +204,8 @@ pub struct RunState {
     /// Worksheet boxes written in, by (tool id, box index). Kept only while
     /// the session is in progress; never exported.
     pub worksheets: BTreeMap<(String, usize), WorksheetEntry>,
+    /// "How was today?": the show of hands at check-out.
+    pub hands: Hands,
     /// What the session's screens show.
     pub content: Arc<RunContent>,
 }
@@ -178,6 +246,7 @@ impl RunState {
             attendees: Vec::new(),
             group_limit,
             worksheets: BTreeMap::new(),
+            hands: Hands::default(),
             content: Arc::new(content),
         }
     }
@@ -205,6 +274,18 @@ impl RunState {
     /// Attendees who are still counted (everyone, including those who left early).
     pub fn attendee_count(&self) -> usize {
         self.attendees.len()
+    }
+
+    /// Attendees still here (not marked as having left early): the most
+    /// hands a show of hands can count.
+    pub fn present(&self) -> usize {
+        self.attendees.iter().filter(|a| !a.left_early).count()
+    }
+
+    /// Whether the current phase is the check-out, where the group is asked
+    /// how today was.
+    pub fn at_check_out(&self) -> bool {
+        self.phases.get(self.phase).map(|p| p.kind) == Some(PhaseKind::CheckOut)
     }
 
     /// The number the next attendee gets.
@@ -260,6 +341,14 @@ pub enum Event {
         /// The score.
         score: u8,
     },
+    /// At check-out, count one more hand for `answer`, or (`up` false)
+    /// take one off: a tap too many is undone by the other button.
+    Hand {
+        /// Which answer.
+        answer: Answer,
+        /// `true` to count one more, `false` to take one off.
+        up: bool,
+    },
     /// End the session.
     Finish,
 }
@@ -277,6 +366,8 @@ pub enum Effect {
     SaveLeftEarly(u32),
     /// A worksheet box changed: save it.
     SaveWorksheet(String, usize),
+    /// The show of hands changed: save it.
+    SaveHands,
     /// The session ended at this time: close the run and wipe its worksheets.
     Close(DateTime<Utc>),
 }
@@ -394,6 +485,23 @@ pub fn step(
                 s.worksheets.insert(key, entry);
                 vec![Effect::SaveWorksheet(tool.clone(), *field)]
             }
+        }
+        Event::Hand { answer, up } => {
+            if !s.at_check_out() {
+                return Err(RunError::NotAtCheckOut);
+            }
+            let present = s.present();
+            let total = s.hands.total() as usize;
+            let count = s.hands.get_mut(*answer);
+            match (up, *count) {
+                (true, _) if total >= present => {
+                    return Err(RunError::MoreHandsThanPeople(present));
+                }
+                (true, _) => *count += 1,
+                (false, 0) => return Ok((s, vec![])),
+                (false, _) => *count -= 1,
+            }
+            vec![Effect::SaveHands]
         }
         Event::Finish => {
             let cur = s.phase;
@@ -598,6 +706,53 @@ mod tests {
             step(&s, &Event::Remove(2), t0),
             Err(RunError::NoSuchAttendee(2))
         );
+    }
+
+    #[test]
+    fn hands_are_counted_at_check_out_up_to_the_people_here_and_taken_off_again() {
+        let t0 = t0();
+        let mut s = RunState::start("r".into(), content(), "f1", 3, GROUP_LIMIT, t0);
+        for _ in 0..3 {
+            s = step(&s, &Event::Add(None), t0).unwrap().0;
+        }
+        let hand = |answer, up| Event::Hand { answer, up };
+        assert_eq!(
+            step(&s, &hand(Answer::Helped, true), t0),
+            Err(RunError::NotAtCheckOut)
+        );
+        s.phase = s.phases.len() - 1;
+        let (s, e) = step(&s, &hand(Answer::Helped, true), t0).unwrap();
+        assert_eq!(e, vec![Effect::SaveHands]);
+        let (s, _) = step(&s, &hand(Answer::Helped, true), t0).unwrap();
+        let (s, _) = step(&s, &hand(Answer::NotHelped, true), t0).unwrap();
+        assert_eq!(
+            step(&s, &hand(Answer::Ok, true), t0),
+            Err(RunError::MoreHandsThanPeople(3))
+        );
+        // Someone who left early has no hand to raise.
+        let left = Event::LeftEarly {
+            number: 1,
+            left: true,
+        };
+        let (s, _) = step(&s, &left, t0).unwrap();
+        assert_eq!(
+            step(&s, &hand(Answer::Ok, true), t0),
+            Err(RunError::MoreHandsThanPeople(2))
+        );
+        let (s, _) = step(&s, &hand(Answer::NotHelped, false), t0).unwrap();
+        let (s, e) = step(&s, &hand(Answer::NotHelped, false), t0).unwrap();
+        assert!(e.is_empty(), "no hand to take off");
+        assert_eq!(
+            s.hands,
+            Hands {
+                helped: 2,
+                ok: 0,
+                not_helped: 0
+            }
+        );
+        let (s, _) = step(&s, &hand(Answer::Helped, false), t0).unwrap();
+        let (s, _) = step(&s, &hand(Answer::Helped, false), t0).unwrap();
+        assert!(!s.hands.asked(), "every hand taken off: not asked");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use rand::{Rng, SeedableRng};
 use crate::clock::{Clock, FakeClock};
 use crate::error::KioskError;
 use crate::kiosk::Kiosk;
+use crate::runner::{Answer, RunState};
 
 /// What to simulate.
 ///
@@ -202,6 +203,23 @@ pub fn simulate(
             }
             kiosk.next_phase()?;
             progress(kiosk, finished, report);
+        }
+        // "How was today?" at most check-outs: most hands go up, most say
+        // it helped.
+        let ask = kiosk
+            .run_state()
+            .is_some_and(|s| s.at_check_out() && !s.hands.asked());
+        if ask && rng.gen_bool(0.8) {
+            let present = kiosk.run_state().map_or(0, RunState::present);
+            for _ in 0..present {
+                let answer = match rng.gen_range(0..20) {
+                    0..=2 => continue,
+                    3..=12 => Answer::Helped,
+                    13..=17 => Answer::Ok,
+                    _ => Answer::NotHelped,
+                };
+                kiosk.count_hand(answer, true)?;
+            }
         }
         kiosk.finish_session()?;
         finished += 1;

@@ -12,6 +12,7 @@ use content_pack::{Point, WorksheetKind};
 use crate::error::KioskError;
 use crate::export::{ExportOutcome, StickExport};
 use crate::kiosk::{AuthState, IdleState, Kiosk, RunSummary};
+use crate::runner::{Answer, RunState};
 use crate::usb::{ImportOutcome, OfferStatus, PackOffer};
 
 /// `m:ss` for a number of seconds.
@@ -299,6 +300,54 @@ pub struct RunScreen {
     /// Next is possible; on the last phase Finish is offered instead, away
     /// from where Next was.
     pub can_go_next: bool,
+    /// At check-out: "How was today?", the show of hands.
+    pub hands: Option<HandsPanel>,
+}
+
+/// One answer of "How was today?" and its hands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandCount {
+    /// Which answer.
+    pub answer: Answer,
+    /// "It helped".
+    pub label: String,
+    /// Hands counted for it.
+    pub count: u32,
+}
+
+/// "How was today?" at check-out: optional, a show of hands the facilitator
+/// counts with − and +. The room sees it (the hands were raised in the
+/// room); it names nobody.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandsPanel {
+    /// The three answers, in [`Answer::ALL`]'s order.
+    pub answers: Vec<HandCount>,
+    /// "5 of 7 people counted. Not asked yet." and the like.
+    pub counted: String,
+    /// Whether another hand can be counted (fewer hands than people here).
+    pub can_add: bool,
+}
+
+fn hands_panel(s: &RunState) -> HandsPanel {
+    let present = s.present();
+    let total = s.hands.total() as usize;
+    HandsPanel {
+        answers: Answer::ALL
+            .iter()
+            .map(|&answer| HandCount {
+                answer,
+                label: answer.label().to_owned(),
+                count: s.hands.get(answer),
+            })
+            .collect(),
+        counted: match (total, present) {
+            (_, 0) => "Nobody is on the attendance yet.".to_owned(),
+            (0, _) => "Not asked yet.".to_owned(),
+            (t, 1) => format!("{t} of 1 person counted."),
+            (t, p) => format!("{t} of {p} people counted."),
+        },
+        can_add: total < present,
+    }
 }
 
 /// How each line of the safety guide starts among the glanced notes.
@@ -382,6 +431,7 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
         attendance: format!("Attendance {}", v.attendee_count),
         can_go_back: v.can_go_back,
         can_go_next: v.can_go_next,
+        hands: s.at_check_out().then(|| hands_panel(s)),
     })
 }
 

@@ -4,13 +4,13 @@
 use std::rc::Rc;
 
 use kiosk_core::views::{self, PillState};
-use kiosk_core::{Display, KioskError};
+use kiosk_core::{Answer, Display, KioskError};
 use slint::ComponentHandle;
 
 use super::Navigate;
 use super::{model, strings, with};
 use crate::controller::Controller;
-use crate::ui::{AppWindow, PhaseStep, RunAdapter, Screen, ToolChoice};
+use crate::ui::{AppWindow, HandCount, PhaseStep, RunAdapter, Screen, ToolChoice};
 
 /// Runs `f` on the kiosk, then shows the run screen again (or the error).
 fn act(c: &Rc<Controller>, f: impl FnOnce(&mut kiosk_core::Kiosk) -> Result<(), KioskError>) {
@@ -58,6 +58,13 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
     adapter.on_open_attendance(with(controller, |c| c.show(Screen::Attendance)));
     adapter.on_finish(with(controller, |c| c.show(Screen::Finish)));
     adapter.on_home(with(controller, |c| c.show(Screen::Home)));
+    let weak = Rc::downgrade(controller);
+    adapter.on_hand(move |i, up| {
+        let answer = usize::try_from(i).ok().and_then(|i| Answer::ALL.get(i));
+        if let (Some(c), Some(&answer)) = (weak.upgrade(), answer) {
+            act(&c, |k| k.count_hand(answer, up).map(drop));
+        }
+    });
 }
 
 /// Fills the run screen from the session in progress.
@@ -96,6 +103,26 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_attendance(view.attendance.into());
     adapter.set_can_go_back(view.can_go_back);
     adapter.set_can_go_next(view.can_go_next);
+    adapter.set_asking_hands(view.hands.is_some());
+    if let Some(hands) = view.hands {
+        adapter.set_hands(model(
+            hands
+                .answers
+                .into_iter()
+                .map(|a| HandCount {
+                    label: a.label.into(),
+                    mood: match a.answer {
+                        Answer::Helped => 1,
+                        Answer::Ok => 0,
+                        Answer::NotHelped => -1,
+                    },
+                    count: a.count.try_into().unwrap_or(i32::MAX),
+                })
+                .collect(),
+        ));
+        adapter.set_hands_counted(hands.counted.into());
+        adapter.set_can_add_hand(hands.can_add);
+    }
     Ok(())
 }
 

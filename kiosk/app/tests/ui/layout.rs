@@ -765,6 +765,11 @@ fn every_screen_fits_at_every_size_and_text_size() {
             close_tool(&window);
         }
         if is_last_phase(&window) {
+            // "How was today?" with every hand counted.
+            for _ in 0..12 {
+                press(&window, "One hand more for It did not help");
+            }
+            check_everywhere(&window, "run, check-out, 12 hands counted", p);
             break;
         }
         next(&window, &fixture);

@@ -479,3 +479,34 @@ fn a_scrambled_pin_pad_changes_order_and_still_signs_in() {
     sign_in(&window, PIN);
     assert_eq!(screen(&window), Screen::Home);
 }
+
+#[test]
+fn how_was_today_counts_hands_at_check_out_never_more_than_the_people_here() {
+    init_no_event_loop();
+    let fixture = Fixture::new();
+    let (window, controller) = window(fixture.open());
+    start_session(&window, &controller, 2);
+    assert!(!shows(&window, "One hand more for It helped"));
+    {
+        let mut k = controller.kiosk();
+        k.add_anonymous().unwrap();
+        k.add_anonymous().unwrap();
+    }
+    while window.global::<RunAdapter>().get_can_go_next() {
+        next_phase(&window, &fixture);
+    }
+    // Three taps for two people: the third does nothing.
+    tap_times(&window, "One hand more for It helped", 3);
+    assert!(shows(&window, "It helped: 2"));
+    assert!(shows(&window, "2 of 2 people counted."));
+    // A tap on the wrong answer, undone.
+    press(&window, "One hand less for It helped");
+    press(&window, "One hand more for It did not help");
+    press(&window, "One hand less for It did not help");
+    press(&window, "One hand more for It was OK");
+    assert!(shows(&window, "It helped: 1"));
+    assert!(shows(&window, "It was OK: 1"));
+    assert!(shows(&window, "It did not help: 0"));
+    let hands = controller.kiosk().run_state().unwrap().hands;
+    assert_eq!((hands.helped, hands.ok, hands.not_helped), (1, 1, 0));
+}

@@ -154,7 +154,16 @@ fn every_screen_renders_at_three_sizes() {
     while window.global::<kiosk::ui::RunAdapter>().get_can_go_next() {
         next_phase(&window, &fixture);
     }
+    // "How was today?": 4 hands for helped and 2 for OK, of the 6 still here.
+    for (answer, n) in [("It helped", 4), ("It was OK", 2)] {
+        for _ in 0..n {
+            press(&window, &format!("One hand more for {answer}"));
+        }
+    }
     snap(&window, "09-run-check-out");
+    theme.set_text_scale(1.4);
+    snap(&window, "09b-run-check-out-largest");
+    theme.set_text_scale(1.0);
     press(&window, "Finish the session");
     snap(&window, "10-finish");
     press(&window, "End without recording");

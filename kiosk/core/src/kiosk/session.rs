@@ -10,7 +10,7 @@ use content_pack::{InstalledPack, Phase, PhaseKind, Programme, Session};
 use super::Kiosk;
 use crate::db::AuditEvent;
 use crate::error::KioskError;
-use crate::runner::{Event, RunContent, RunState, RunStore, WorksheetEntry};
+use crate::runner::{Answer, Event, Hands, RunContent, RunState, RunStore, WorksheetEntry};
 
 /// How long one glance shows the facilitator notes before they hide again.
 pub const NOTES_GLANCE: Duration = Duration::seconds(8);
@@ -277,6 +277,13 @@ impl Kiosk {
             score,
         })?;
         Ok(())
+    }
+
+    /// At check-out, counts one more hand for `answer` in "How was
+    /// today?", or (`up` false) takes one off. Saved at once; exported with
+    /// the session as counts only.
+    pub fn count_hand(&mut self, answer: Answer, up: bool) -> Result<Hands, KioskError> {
+        Ok(self.apply(Event::Hand { answer, up })?.hands)
     }
 
     /// What the group wrote in box `field` of `tool`, if anything.

@@ -257,6 +257,8 @@ fn the_export_format_changes_only_on_purpose() {
             k.use_tool(t).unwrap();
         }
     }
+    // "How was today?": one hand, from the one person still here.
+    k.count_hand(kiosk_core::Answer::Ok, true).unwrap();
     tk.clock.advance(chrono::Duration::minutes(10));
     k.finish_session().unwrap();
     let (folder, _, _) = written(export_to(&mut k, &tk.usb, ExportScope::New).unwrap());
@@ -286,7 +288,7 @@ fn the_export_format_changes_only_on_purpose() {
     .assert_eq(&read("attendance.csv"));
     expect_test::expect![[r#"
         run_id,site,wing,session_id,session_number,pack_version,facilitator_id,started,ended,planned_minutes,elapsed_minutes,phases_completed,phase_count,tools_used,attended,anonymous,left_early,points,feedback_helped,feedback_ok,feedback_not_helped
-        <run>,HMP Example,B,s01-welcome-to-insideout,1,1,f1,2026-11-02T09:00:00Z,2026-11-02T10:00:00Z,90,60,5,5,brainstorming,2,1,1,,,,
+        <run>,HMP Example,B,s01-welcome-to-insideout,1,1,f1,2026-11-02T09:00:00Z,2026-11-02T10:00:00Z,90,60,5,5,brainstorming,2,1,1,1;2;3;4,0,1,0
     "#]].assert_eq(&read("sessions.csv"));
     expect_test::expect![[r#"
         {

@@ -516,7 +516,7 @@ fn a_database_from_a_newer_kiosk_version_is_refused_not_damaged() {
         e,
         KioskError::SchemaTooNew {
             found: 99,
-            supported: 3
+            supported: kiosk_core::db::SCHEMA_VERSION
         }
     ));
     assert!(e.to_string().contains("update the kiosk software"));

@@ -266,3 +266,62 @@ fn the_safety_guide_shows_with_the_notes_glance_and_only_then() {
         "hidden again by itself"
     );
 }
+
+#[test]
+fn how_was_today_is_offered_at_check_out_counts_hands_and_survives_a_restart() {
+    use kiosk_core::Answer;
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let id = k.sessions()[0].id.clone();
+    k.start_session(&id).unwrap();
+    assert!(views::run(&k).unwrap().hands.is_none(), "only at check-out");
+    let e = k.count_hand(Answer::Helped, true).unwrap_err();
+    assert!(e.to_string().contains("at check-out"), "{e}");
+    while k.run_view().unwrap().can_go_next {
+        tk.clock.advance(chrono::Duration::minutes(15));
+        k.next_phase().unwrap();
+    }
+    let panel = views::run(&k).unwrap().hands.unwrap();
+    assert_eq!(panel.counted, "Nobody is on the attendance yet.");
+    assert!(!panel.can_add);
+    let e = k.count_hand(Answer::Helped, true).unwrap_err();
+    assert!(e.to_string().contains("add the group first"), "{e}");
+
+    for n in ["A1234BC", "B2345CD", "C3456DE"] {
+        k.add_participant(n.into()).unwrap();
+    }
+    assert_eq!(
+        views::run(&k).unwrap().hands.unwrap().counted,
+        "Not asked yet."
+    );
+    k.count_hand(Answer::Helped, true).unwrap();
+    k.count_hand(Answer::Helped, true).unwrap();
+    k.count_hand(Answer::NotHelped, true).unwrap();
+    let panel = views::run(&k).unwrap().hands.unwrap();
+    let shown: Vec<(String, u32)> = panel
+        .answers
+        .iter()
+        .map(|a| (a.label.clone(), a.count))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("It helped".to_owned(), 2),
+            ("It was OK".to_owned(), 0),
+            ("It did not help".to_owned(), 1)
+        ]
+    );
+    assert_eq!(panel.counted, "3 of 3 people counted.");
+    assert!(!panel.can_add);
+    let e = k.count_hand(Answer::Ok, true).unwrap_err();
+    assert!(e.to_string().starts_with("3 people are here"), "{e}");
+    // A tap too many, undone.
+    k.count_hand(Answer::NotHelped, false).unwrap();
+    k.count_hand(Answer::Ok, true).unwrap();
+
+    drop(k); // the power goes
+    let k = tk.open();
+    let panel = views::run(&k).unwrap().hands.unwrap();
+    let counts: Vec<u32> = panel.answers.iter().map(|a| a.count).collect();
+    assert_eq!(counts, [2, 1, 0]);
+}
