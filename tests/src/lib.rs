@@ -115,3 +115,45 @@ pub fn chromium(profile: &std::path::Path) -> std::process::Command {
     c.arg(format!("--user-data-dir={}", profile.display()));
     c
 }
+
+/// A content-team key pair made by `insideout-provision keygen` with an
+/// unencrypted secret key: `NAME.key` and `NAME.pub` in `dir`.
+pub fn content_key(dir: &std::path::Path, name: &str) -> (PathBuf, PathBuf) {
+    let (sk, pk) = (
+        dir.join(format!("{name}.key")),
+        dir.join(format!("{name}.pub")),
+    );
+    ok(
+        "insideout-provision",
+        &[
+            "keygen",
+            "--secret-key",
+            p(&sk),
+            "--public-key",
+            p(&pk),
+            "--unencrypted",
+        ],
+        None,
+    );
+    (sk, pk)
+}
+
+/// `insideout-provision pack build` of the sample programme as `version`,
+/// signed with `secret`, to `out`; what it printed.
+pub fn build_sample(secret: &std::path::Path, version: u64, out: &std::path::Path) -> String {
+    ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "build",
+            p(&sample_dir()),
+            "--version",
+            &version.to_string(),
+            "--secret-key",
+            p(secret),
+            "--out",
+            p(out),
+        ],
+        None,
+    )
+}

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kiosk_core::{FakeClock, Kiosk};
-use tests::{bin, p, run, sample_dir};
+use tests::{bin, p, run};
 
 fn ok(name: &str, args: &[&str], stdin: Option<&str>) {
     let out = run(name, args, stdin, None);
@@ -52,36 +52,10 @@ fn last_report(out: &str) -> Option<Report> {
 fn killing_insideout_kiosk_simulate_loses_no_reported_step() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
-    let (ck, cp, pack) = (t.join("c.key"), t.join("c.pub"), t.join("p.iopack"));
+    let pack = t.join("p.iopack");
     let template = t.join("template");
-    let sample = sample_dir();
-    ok(
-        "insideout-provision",
-        &[
-            "keygen",
-            "--secret-key",
-            p(&ck),
-            "--public-key",
-            p(&cp),
-            "--unencrypted",
-        ],
-        None,
-    );
-    ok(
-        "insideout-provision",
-        &[
-            "pack",
-            "build",
-            p(&sample),
-            "--version",
-            "1",
-            "--secret-key",
-            p(&ck),
-            "--out",
-            p(&pack),
-        ],
-        None,
-    );
+    let (ck, cp) = tests::content_key(t, "c");
+    tests::build_sample(&ck, 1, &pack);
     ok(
         "insideout-provision",
         &[

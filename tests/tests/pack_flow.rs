@@ -225,33 +225,9 @@ fn a_signed_sample_pack_goes_from_keygen_to_an_installed_programme() {
     assert!(err.contains("version 4 is installed"), "{err}");
 
     // A pack signed by another key is refused, naming the key.
-    let (sk2, pk2) = (dir.path().join("other.key"), dir.path().join("other.pub"));
-    ok(
-        "insideout-provision",
-        &[
-            "keygen",
-            "--secret-key",
-            p(&sk2),
-            "--public-key",
-            p(&pk2),
-            "--unencrypted",
-        ],
-    );
+    let (sk2, _) = tests::content_key(dir.path(), "other");
     let other = dir.path().join("other.iopack");
-    ok(
-        "insideout-provision",
-        &[
-            "pack",
-            "build",
-            p(&sample_dir()),
-            "--version",
-            "5",
-            "--secret-key",
-            p(&sk2),
-            "--out",
-            p(&other),
-        ],
-    );
+    tests::build_sample(&sk2, 5, &other);
     let err = refused(
         "insideout-kiosk",
         &["import", p(&other), "--data-dir", p(&data)],
@@ -278,18 +254,7 @@ fn a_source_mistake_names_the_file_and_field() {
         .path();
     let text = std::fs::read_to_string(&session).unwrap();
     std::fs::write(&session, text.replacen("minutes", "minutez", 1)).unwrap();
-    let (sk, pk) = (dir.path().join("k.key"), dir.path().join("k.pub"));
-    ok(
-        "insideout-provision",
-        &[
-            "keygen",
-            "--secret-key",
-            p(&sk),
-            "--public-key",
-            p(&pk),
-            "--unencrypted",
-        ],
-    );
+    let (sk, _) = tests::content_key(dir.path(), "k");
     let out = dir.path().join("x.iopack");
     let err = refused(
         "insideout-provision",

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tests::{ok, p, refused, sample_dir};
+use tests::{ok, p, refused};
 
 struct Prison {
     t: PathBuf,
@@ -18,35 +18,9 @@ struct Prison {
 
 impl Prison {
     fn new(t: &Path) -> Prison {
-        let (sk, pk) = (t.join("content.key"), t.join("content.pub"));
-        ok(
-            "insideout-provision",
-            &[
-                "keygen",
-                "--secret-key",
-                p(&sk),
-                "--public-key",
-                p(&pk),
-                "--unencrypted",
-            ],
-            None,
-        );
+        let (sk, pk) = tests::content_key(t, "content");
         let pack = t.join("programme.iopack");
-        ok(
-            "insideout-provision",
-            &[
-                "pack",
-                "build",
-                p(&sample_dir()),
-                "--version",
-                "1",
-                "--secret-key",
-                p(&sk),
-                "--out",
-                p(&pack),
-            ],
-            None,
-        );
+        tests::build_sample(&sk, 1, &pack);
         let stick = t.join("stick");
         std::fs::create_dir(&stick).unwrap();
         Prison {

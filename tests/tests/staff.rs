@@ -25,41 +25,12 @@ fn init(data: &str, key: &str) {
 }
 
 fn keygen(t: &Path, name: &str) -> String {
-    let (sk, pk) = (t.join(format!("{name}.key")), t.join(format!("{name}.pub")));
-    ok(
-        "insideout-provision",
-        &[
-            "keygen",
-            "--secret-key",
-            p(&sk),
-            "--public-key",
-            p(&pk),
-            "--unencrypted",
-        ],
-        None,
-    );
-    pk.display().to_string()
+    tests::content_key(t, name).1.display().to_string()
 }
 
-fn pack(t: &Path, key: &str, version: u32) -> String {
+fn pack(t: &Path, key: &str, version: u64) -> String {
     let out = t.join(format!("v{version}-{key}.iopack"));
-    let sk = t.join(format!("{key}.key"));
-    let v = version.to_string();
-    ok(
-        "insideout-provision",
-        &[
-            "pack",
-            "build",
-            p(&sample_dir()),
-            "--version",
-            &v,
-            "--secret-key",
-            p(&sk),
-            "--out",
-            p(&out),
-        ],
-        None,
-    );
+    tests::build_sample(&t.join(format!("{key}.key")), version, &out);
     out.display().to_string()
 }
 
