@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh SECONDS [TARGET...] — seed the corpora from real files and run each
 # cargo-fuzz target (all four by default) for SECONDS, then print how many
-# inputs each ran. CI runs it for 60 seconds a target; long runs (the goal is
+# inputs each ran. CI runs it for 30 seconds a target; long runs (the goal is
 # 10M executions a target, 0 crashes) are e.g. `run.sh 3600`.
 #
 # Seeds: a pack and an export bundle made by the real binaries (built if
