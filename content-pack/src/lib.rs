@@ -27,6 +27,7 @@ pub mod archive;
 pub mod builder;
 pub mod error;
 pub mod keys;
+pub mod language;
 pub mod manifest;
 pub mod programme;
 pub mod readability;
@@ -47,10 +48,11 @@ pub use keys::{
     generate_keys, GeneratedKeys, KeyError, KeyId, KeyProtection, SignatureProblem, SigningKey,
     TrustedKey, TrustedKeys,
 };
+pub use language::{Language, UnknownLanguage};
 pub use manifest::{Approval, FileEntry, Manifest, PackPath, FORMAT_VERSION, PRODUCT};
 pub use programme::{
-    GuideSection, ParticipantText, Phase, PhaseKind, Point, PointPicture, Programme, Session, Tool,
-    Worksheet, WorksheetField, WorksheetKind,
+    GuideSection, ParticipantText, Phase, PhaseKind, Point, PointPicture, Programme, RoomText,
+    Session, Tool, Translated, Translation, Worksheet, WorksheetField, WorksheetKind,
 };
 pub use rotation::{sign_rotation, Rotation};
 pub use rules::{Broken, Finding, Place};

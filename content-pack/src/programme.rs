@@ -4,12 +4,13 @@
 //! the kiosk runs. [`Programme::validate`] checks the rules every session must
 //! follow (the SMART meeting format) and names the offending session or tool.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::ProgrammeError;
+use crate::language::Language;
 
 /// Shortest and longest session a programme may hold, in minutes (SMART:
 /// 60 to 90).
@@ -30,6 +31,21 @@ pub struct Programme {
     /// The facilitator safety and disclosure guide: shown to the facilitator
     /// and printed, never shown to the room.
     pub safety_guide: Vec<GuideSection>,
+    /// The languages besides English that every room text comes in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<Translation>,
+}
+
+/// A language the programme's room texts are translated into, and the
+/// reference its translation was approved under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    /// Which language; never English.
+    pub language: Language,
+    /// The approver's reference for the translation, e.g. "CR-2026-014-CY";
+    /// a draft says so here.
+    pub reference: String,
 }
 
 /// The picture that stands for one point.
@@ -180,27 +196,57 @@ impl fmt::Display for PhaseKind {
     }
 }
 
-/// Words for the screen, in two versions. Every text a participant sees is
-/// one of these.
+/// Words for the screen, in two versions, in English and in each language
+/// the pack claims ([`Programme::translations`]). Every text a participant
+/// sees is one of these.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParticipantText {
-    /// The usual text.
+    /// The usual text, in English.
     pub standard: String,
     /// The same ideas in the plainest words, for the plain-language toggle.
+    pub plain: String,
+    /// The same two versions in other languages.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<Language, Translated>,
+}
+
+/// A participant text's two versions in one language other than English.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translated {
+    /// The usual text.
+    pub standard: String,
+    /// The plainest words.
     pub plain: String,
 }
 
 impl ParticipantText {
-    /// Both versions.
+    /// Both versions, in English.
     pub fn new(standard: impl Into<String>, plain: impl Into<String>) -> ParticipantText {
         ParticipantText {
             standard: standard.into(),
             plain: plain.into(),
+            translations: BTreeMap::new(),
         }
     }
 
-    /// The plain version when `plain` is set, else the standard one.
+    /// The same text with its two versions in `language` too.
+    pub fn with(
+        mut self,
+        language: Language,
+        standard: impl Into<String>,
+        plain: impl Into<String>,
+    ) -> ParticipantText {
+        let words = Translated {
+            standard: standard.into(),
+            plain: plain.into(),
+        };
+        self.translations.insert(language, words);
+        self
+    }
+
+    /// The English plain version when `plain` is set, else the standard one.
     pub fn pick(&self, plain: bool) -> &str {
         if plain {
             &self.plain
@@ -209,20 +255,18 @@ impl ParticipantText {
         }
     }
 
-    /// Whether both versions are blank.
-    pub fn is_blank(&self) -> bool {
-        self.standard.trim().is_empty() && self.plain.trim().is_empty()
+    /// The version in `language` (English when the text has none in it).
+    pub fn pick_in(&self, language: Language, plain: bool) -> &str {
+        match self.translations.get(&language) {
+            Some(t) if plain => &t.plain,
+            Some(t) => &t.standard,
+            None => self.pick(plain),
+        }
     }
 
-    /// Which version is missing, if one is: `standard` or `plain`.
-    fn missing(&self) -> Option<&'static str> {
-        if self.standard.trim().is_empty() {
-            Some("standard")
-        } else if self.plain.trim().is_empty() {
-            Some("plain")
-        } else {
-            None
-        }
+    /// Whether both English versions are blank.
+    pub fn is_blank(&self) -> bool {
+        self.standard.trim().is_empty() && self.plain.trim().is_empty()
     }
 }
 
@@ -322,6 +366,24 @@ impl Programme {
         if self.sessions.is_empty() {
             return bad("programme".into(), "it has no sessions".into());
         }
+        for (i, t) in self.translations.iter().enumerate() {
+            let at = format!("translation {} ({})", i + 1, t.language);
+            if t.language == Language::En {
+                return bad(
+                    at,
+                    "English is every pack's base language, not a translation".into(),
+                );
+            }
+            if self.translations[..i]
+                .iter()
+                .any(|o| o.language == t.language)
+            {
+                return bad(at, "the language is listed twice".into());
+            }
+            if t.reference.trim().is_empty() {
+                return bad(at, "field `reference` is empty: give the reference the translation was approved under".into());
+            }
+        }
         for point in Point::ALL {
             let pictures: Vec<&PointPicture> = self
                 .point_pictures
@@ -370,31 +432,16 @@ impl Programme {
             if tools.insert(tool.id.as_str(), tool).is_some() {
                 return bad(at, "the id is used by another tool too".into());
             }
-            both(&tool.name, "name", "plain_name").or_else(|p| bad(at.clone(), p))?;
-            both(&tool.summary, "summary", "plain_summary").or_else(|p| bad(at.clone(), p))?;
             if tool.points.is_empty() {
                 return bad(at, "it names no point".into());
             }
             if tool.steps.is_empty() {
                 return bad(at, "it needs at least one step".into());
             }
-            for (i, step) in tool.steps.iter().enumerate() {
-                both(step, "text", "plain")
-                    .or_else(|p| bad(at.clone(), format!("step {}: {p}", i + 1)))?;
-            }
             check_media(&tool.picture)
                 .or_else(|p| bad(at.clone(), format!("field `picture`: {p}")))?;
             if tool.worksheet.fields.is_empty() {
                 return bad(at, "its worksheet has no fields".into());
-            }
-            for (i, f) in tool.worksheet.fields.iter().enumerate() {
-                let field = format!("worksheet field {}", i + 1);
-                both(&f.label, "label", "plain_label")
-                    .or_else(|p| bad(at.clone(), format!("{field}: {p}")))?;
-                if !f.prompt.is_blank() {
-                    both(&f.prompt, "prompt", "plain_prompt")
-                        .or_else(|p| bad(at.clone(), format!("{field}: {p}")))?;
-                }
             }
         }
         let mut ids = BTreeSet::new();
@@ -408,7 +455,6 @@ impl Programme {
             if !numbers.insert(session.number) {
                 return bad(at, "the number is used by another session too".into());
             }
-            both(&session.title, "title", "plain_title").or_else(|p| bad(at.clone(), p))?;
             if session.points.is_empty() {
                 return bad(at, "it names no point".into());
             }
@@ -446,8 +492,6 @@ impl Programme {
                 if phase.minutes == 0 {
                     return bad(at, "it has 0 minutes".into());
                 }
-                both(&phase.title, "title", "plain_title").or_else(|p| bad(at.clone(), p))?;
-                both(&phase.text, "text", "plain").or_else(|p| bad(at.clone(), p))?;
                 if phase.facilitator_notes.is_empty() {
                     return bad(at, "it has no facilitator notes".into());
                 }
@@ -466,7 +510,55 @@ impl Programme {
                 }
             }
         }
+        for room in self.room_texts() {
+            room.problem(&self.translations)?;
+        }
         Ok(())
+    }
+
+    /// Every text the room sees, with where it is: session and phase
+    /// titles and texts, tool names, summaries and steps, worksheet labels
+    /// and prompts; in programme order, tools first.
+    pub fn room_texts(&self) -> Vec<RoomText<'_>> {
+        let mut out = Vec::new();
+        let mut push = |at: &str, within: Option<String>, keys: [&'static str; 2], text| {
+            let optional = keys[0] == "prompt";
+            out.push(RoomText {
+                at: at.to_owned(),
+                within,
+                keys,
+                text,
+                optional,
+            })
+        };
+        for tool in &self.tools {
+            let at = format!("tool `{}`", tool.id);
+            push(&at, None, ["name", "plain_name"], &tool.name);
+            push(&at, None, ["summary", "plain_summary"], &tool.summary);
+            for (i, step) in tool.steps.iter().enumerate() {
+                push(
+                    &at,
+                    Some(format!("step {}", i + 1)),
+                    ["text", "plain"],
+                    step,
+                );
+            }
+            for (i, f) in tool.worksheet.fields.iter().enumerate() {
+                let field = Some(format!("worksheet field {}", i + 1));
+                push(&at, field.clone(), ["label", "plain_label"], &f.label);
+                push(&at, field, ["prompt", "plain_prompt"], &f.prompt);
+            }
+        }
+        for session in &self.sessions {
+            let at = format!("session {} `{}`", session.number, session.id);
+            push(&at, None, ["title", "plain_title"], &session.title);
+            for phase in &session.phases {
+                let at = format!("{at}, phase {}", phase.kind);
+                push(&at, None, ["title", "plain_title"], &phase.title);
+                push(&at, None, ["text", "plain"], &phase.text);
+            }
+        }
+        out
     }
 
     /// Paths under `media/` the programme refers to: phases', tools' and
@@ -490,15 +582,82 @@ impl Programme {
     }
 }
 
-/// Both versions of a participant text are there; the error names the
-/// field that is empty.
-fn both(text: &ParticipantText, standard: &str, plain: &str) -> Result<(), String> {
-    match text.missing() {
-        Some("standard") => Err(format!("field `{standard}` is empty")),
-        Some(_) => Err(format!(
-            "field `{plain}` is empty: every text the room sees needs a plain version"
-        )),
-        None => Ok(()),
+/// One text the room sees, and where it is in the programme.
+#[derive(Debug, Clone)]
+pub struct RoomText<'a> {
+    /// The session, phase or tool, as [`ProgrammeError::at`] names it.
+    pub at: String,
+    /// The step or worksheet field within a tool, e.g. "step 2".
+    pub within: Option<String>,
+    /// The English fields, as the source files spell them: `["text", "plain"]`.
+    pub keys: [&'static str; 2],
+    /// The text.
+    pub text: &'a ParticipantText,
+    /// Whether it may be left blank (a worksheet box's prompt).
+    pub optional: bool,
+}
+
+impl RoomText<'_> {
+    /// Both versions are there in English and in every language of
+    /// `translations`, and in no other; a blank optional text is blank in
+    /// every language. The error names the field as the source spells it
+    /// (`plain_title_cy`), after the step or worksheet field.
+    pub fn problem(&self, translations: &[Translation]) -> Result<(), ProgrammeError> {
+        let [standard, plain] = self.keys;
+        let within = |p: String| {
+            let problem = match &self.within {
+                Some(w) => format!("{w}: {p}"),
+                None => p,
+            };
+            ProgrammeError {
+                at: self.at.clone(),
+                problem,
+            }
+        };
+        if self.optional && self.text.is_blank() {
+            return match self.text.translations.keys().next() {
+                Some(l) => Err(within(format!(
+                    "field `{standard}_{l}` is given but `{standard}` is empty; give both or neither"
+                ))),
+                None => Ok(()),
+            };
+        }
+        if self.text.standard.trim().is_empty() {
+            return Err(within(format!("field `{standard}` is empty")));
+        }
+        if self.text.plain.trim().is_empty() {
+            return Err(within(format!(
+                "field `{plain}` is empty: every text the room sees needs a plain version"
+            )));
+        }
+        for t in translations {
+            let l = t.language;
+            let words = self.text.translations.get(&l);
+            for (key, text) in [
+                (standard, words.map(|w| w.standard.as_str())),
+                (plain, words.map(|w| w.plain.as_str())),
+            ] {
+                if text.is_none_or(|t| t.trim().is_empty()) {
+                    return Err(within(format!(
+                        "field `{key}_{l}` is empty: the pack is translated into {} (pack.toml's [[translations]]), so every text the room sees needs its {} version",
+                        l.english_name(),
+                        l.english_name()
+                    )));
+                }
+            }
+        }
+        if let Some(l) = self
+            .text
+            .translations
+            .keys()
+            .find(|l| !translations.iter().any(|t| t.language == **l))
+        {
+            return Err(within(format!(
+                "field `{standard}_{l}` is given, but pack.toml lists no [[translations]] entry for {}; add one with its approval reference",
+                l.english_name()
+            )));
+        }
+        Ok(())
     }
 }
 

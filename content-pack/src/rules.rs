@@ -11,7 +11,8 @@
 //!   notes and pictures too;
 //! - no phrasing that invites a disclosure on a shared screen
 //!   ([`DISCLOSURE_PHRASES`]) and no well-known saying ([`SAYINGS`]);
-//! - every text read as [`crate::readability`] says, field by field;
+//! - every text read as [`crate::readability`] says, field by field (the
+//!   English: a translation keeps the English's lines and sentences);
 //! - the same welcome every time ([`WELCOME_STANDARD`], [`WELCOME_PLAIN`]);
 //! - times that fit twelve people, and a plan for the week at check-out;
 //! - facilitator notes that start `Say:`, `Watch for:` or `Timing:`, each
@@ -28,8 +29,9 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::fs;
 
+use crate::language::Language;
 use crate::programme::{ParticipantText, Phase, PhaseKind, Programme};
-use crate::readability::{self, Hard, Reader};
+use crate::readability::{self, sentence_count, Hard, Reader};
 use crate::source::{key_at, key_line, kind_name, line_of, table_at, Source, SourceError};
 
 /// Labels for people the group never uses, matched anywhere in a word
@@ -217,6 +219,21 @@ pub enum Broken {
     /// A phase without a note of one of the [`NOTE_KINDS`].
     #[error("the phase has no note starting `{}`; each phase needs at least one `Say:`, one `Watch for:` and one `Timing:` note", .0.trim_end())]
     MissingNote(&'static str),
+    /// A translation whose lines or sentences do not match its English:
+    /// the kiosk reads and highlights sentence by sentence.
+    #[error("the {} version has {lines} lines and {sentences} sentences, the English {english_lines} and {english_sentences}; keep the English's lines and sentences, in the same order", language.english_name())]
+    TranslationShape {
+        /// Which language.
+        language: Language,
+        /// Lines of the translation.
+        lines: usize,
+        /// Its sentences.
+        sentences: usize,
+        /// Lines of the English.
+        english_lines: usize,
+        /// Its sentences.
+        english_sentences: usize,
+    },
     /// A text that refers to a session the programme does not have.
     #[error("it refers to session {0}, which the programme does not have; correct the number")]
     NoSuchSession(u32),
@@ -248,14 +265,24 @@ pub struct Text<'a> {
     pub text: &'a str,
     /// Who reads it.
     pub reader: Reader,
+    /// For a translation: its language and the English it translates.
+    pub translates: Option<(Language, &'a str)>,
 }
 
 /// Every text of the programme a person reads, one field and one version at
 /// a time, never joined: what the room sees (titles, phase texts, tool
 /// names, summaries, steps, worksheet labels and prompts, both versions),
 /// then what only the facilitator sees (notes, the safety guide's steps).
-/// Blank texts (a worksheet box without a prompt) are left out.
+/// Blank texts (a worksheet box without a prompt) are left out. English
+/// only: [`check`] also reads the translations.
 pub fn texts(source: &Source) -> Vec<Text<'_>> {
+    let mut all = all_texts(source);
+    all.retain(|t| t.translates.is_none());
+    all
+}
+
+/// [`texts`], and after each room text its translations.
+fn all_texts(source: &Source) -> Vec<Text<'_>> {
     let mut out = Vec::new();
     let origins = &source.origins;
     for s in &source.programme.sessions {
@@ -364,7 +391,24 @@ impl<'a> Locator<'a, '_, '_> {
                     place,
                     text: words,
                     reader,
+                    translates: None,
                 });
+            }
+        }
+        for (&language, t) in &text.translations {
+            for (words, english, key, reader) in [
+                (&t.standard, &text.standard, keys[0], Reader::Room),
+                (&t.plain, &text.plain, keys[1], Reader::RoomPlain),
+            ] {
+                if !words.trim().is_empty() {
+                    let place = self.place(table, name, &format!("{key}_{language}"));
+                    self.out.push(Text {
+                        place,
+                        text: words,
+                        reader,
+                        translates: Some((language, english)),
+                    });
+                }
             }
         }
     }
@@ -388,6 +432,7 @@ impl<'a> Locator<'a, '_, '_> {
             place,
             text,
             reader: Reader::Facilitator,
+            translates: None,
         });
     }
 }
@@ -421,9 +466,30 @@ pub fn check_with(
     count: &dyn Fn(&str) -> usize,
 ) -> Result<Vec<Finding>, SourceError> {
     let mut found = labels(source)?;
-    let texts = texts(source);
+    let texts = all_texts(source);
     for t in &texts {
         let mut broken = Vec::new();
+        if let Some((language, english)) = t.translates {
+            // The safety and readability checks read English; a
+            // translation keeps the English's lines and sentences.
+            let shape = |text: &str| (text.trim().lines().count(), sentence_count(text));
+            let (lines, sentences) = shape(t.text);
+            let (english_lines, english_sentences) = shape(english);
+            if (lines, sentences) != (english_lines, english_sentences) {
+                broken.push(Broken::TranslationShape {
+                    language,
+                    lines,
+                    sentences,
+                    english_lines,
+                    english_sentences,
+                });
+            }
+            found.extend(broken.into_iter().map(|broken| Finding {
+                place: t.place.clone(),
+                broken,
+            }));
+            continue;
+        }
         if t.reader != Reader::Facilitator {
             broken.extend(disclosure_in(t.text).map(Broken::Disclosure));
             let lower = t.text.to_lowercase();

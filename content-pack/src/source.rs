@@ -38,10 +38,11 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 
 use crate::error::ProgrammeError;
+use crate::language::Language;
 use crate::manifest::{Approval, PackPath};
 use crate::programme::{
     GuideSection, ParticipantText, Phase, PhaseKind, Point, PointPicture, Programme, Session, Tool,
-    Worksheet, WorksheetField, WorksheetKind,
+    Translation, Worksheet, WorksheetField, WorksheetKind,
 };
 
 /// Largest TOML file the loader reads; real ones are a few kilobytes.
@@ -200,6 +201,10 @@ pub enum SourceError {
         /// The rule broken, naming the session, phase or tool.
         rule: ProgrammeError,
     },
+    /// Several room texts are missing a version (each a
+    /// [`SourceError::Programme`]), as when a translation is not finished.
+    #[error("{} texts the room sees need fixing:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<SourceError>),
 }
 
 /// Loads the pack source folder `dir` and validates the programme in it.
@@ -299,13 +304,18 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         tool_files.insert(tool.id.clone(), file.clone());
         tools.push(Tool {
             id: tool.id,
-            name: ParticipantText::new(tool.name, tool.plain_name),
+            name: words(tool.name, tool.plain_name, tool.name_cy, tool.plain_name_cy),
             points: tool.points.into_iter().map(|p| p.0).collect(),
-            summary: ParticipantText::new(tool.summary, tool.plain_summary),
+            summary: words(
+                tool.summary,
+                tool.plain_summary,
+                tool.summary_cy,
+                tool.plain_summary_cy,
+            ),
             steps: tool
                 .steps
                 .into_iter()
-                .map(|s| ParticipantText::new(s.text, s.plain))
+                .map(|s| words(s.text, s.plain, s.text_cy, s.plain_cy))
                 .collect(),
             picture: tool.picture,
             worksheet: Worksheet {
@@ -315,8 +325,8 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
                     .fields
                     .into_iter()
                     .map(|f| WorksheetField {
-                        label: ParticipantText::new(f.label, f.plain_label),
-                        prompt: ParticipantText::new(f.prompt, f.plain_prompt),
+                        label: words(f.label, f.plain_label, f.label_cy, f.plain_label_cy),
+                        prompt: words(f.prompt, f.plain_prompt, f.prompt_cy, f.plain_prompt_cy),
                     })
                     .collect(),
             },
@@ -364,12 +374,14 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
             }
             phases.push(Phase {
                 kind: phase.kind,
-                title: ParticipantText::new(phase.title, phase.plain_title),
+                title: words(
+                    phase.title,
+                    phase.plain_title,
+                    phase.title_cy,
+                    phase.plain_title_cy,
+                ),
                 minutes: phase.minutes,
-                text: ParticipantText {
-                    standard: phase.text,
-                    plain: phase.plain,
-                },
+                text: words(phase.text, phase.plain, phase.text_cy, phase.plain_cy),
                 facilitator_notes: phase.facilitator_notes,
                 tools: phase.tools,
                 media: phase.media,
@@ -379,7 +391,12 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
             Session {
                 id: session.id,
                 number: session.number,
-                title: ParticipantText::new(session.title, session.plain_title),
+                title: words(
+                    session.title,
+                    session.plain_title,
+                    session.title_cy,
+                    session.plain_title_cy,
+                ),
                 points: session.points.into_iter().map(|p| p.0).collect(),
                 minutes: session.minutes,
                 phases,
@@ -423,8 +440,9 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         tools,
         point_pictures,
         safety_guide,
+        translations: pack.translations,
     };
-    programme.validate().map_err(|rule| {
+    let locate = |rule: ProgrammeError| {
         let file = if rule.at.starts_with("safety guide") {
             safety_file.clone()
         } else {
@@ -434,7 +452,19 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
             .get(&file)
             .and_then(|text| rule_line(text, &rule, &programme));
         SourceError::Programme { file, line, rule }
-    })?;
+    };
+    if let Err(rule) = programme.validate() {
+        // A missing translation is seldom alone: name every text at fault.
+        let room: Vec<ProgrammeError> = programme
+            .room_texts()
+            .iter()
+            .filter_map(|t| t.problem(&programme.translations).err())
+            .collect();
+        if room.len() > 1 && room.contains(&rule) {
+            return Err(SourceError::Several(room.into_iter().map(locate).collect()));
+        }
+        return Err(locate(rule));
+    }
 
     let origins = Origins {
         root: dir.to_owned(),
@@ -523,9 +553,15 @@ fn rule_line(text: &str, rule: &ProgrammeError, programme: &Programme) -> Option
     if problem.contains("its worksheet has no fields") {
         return header_line(text, "[worksheet]").or_else(|| key_line(text, None, "id"));
     }
+    // A missing translation (`title_cy`) is written beside its English.
+    let english = |key: &str| {
+        let (base, code) = key.rsplit_once('_')?;
+        code.parse::<Language>().ok()?;
+        key_line(text, table, base)
+    };
     named
         .or(about)
-        .and_then(|key| key_line(text, table, key))
+        .and_then(|key| key_line(text, table, key).or_else(|| english(key)))
         .or_else(|| {
             let (name, i) = table?;
             nth_header_line(text, &format!("[[{name}]]"), i)
@@ -784,6 +820,25 @@ fn invalid(file: &str, at: &str, problem: &str) -> SourceError {
         line: None,
         problem: format!("{at}: {problem}"),
     }
+}
+
+/// A room text's two English versions and, when the source gives either,
+/// its Welsh ones (a missing one is left empty for validation to name).
+fn words(
+    standard: String,
+    plain: String,
+    cy: Option<String>,
+    plain_cy: Option<String>,
+) -> ParticipantText {
+    let text = ParticipantText::new(standard, plain);
+    if cy.is_none() && plain_cy.is_none() {
+        return text;
+    }
+    text.with(
+        Language::Cy,
+        cy.unwrap_or_default(),
+        plain_cy.unwrap_or_default(),
+    )
 }
 
 /// Turns toml's error into one line naming the table (phase, worksheet field…),
@@ -1074,6 +1129,8 @@ struct PackToml {
     approval: Approval,
     #[serde(default)]
     points: Vec<PointToml>,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 /// One `[[points]]` table of `pack.toml`.
@@ -1107,7 +1164,11 @@ struct SessionToml {
     id: String,
     number: u32,
     title: String,
+    #[serde(default)]
+    title_cy: Option<String>,
     plain_title: String,
+    #[serde(default)]
+    plain_title_cy: Option<String>,
     points: Vec<SourcePoint>,
     minutes: u32,
     phases: Vec<PhaseToml>,
@@ -1119,10 +1180,18 @@ struct SessionToml {
 struct PhaseToml {
     kind: PhaseKind,
     title: String,
+    #[serde(default)]
+    title_cy: Option<String>,
     plain_title: String,
+    #[serde(default)]
+    plain_title_cy: Option<String>,
     minutes: u32,
     text: String,
+    #[serde(default)]
+    text_cy: Option<String>,
     plain: String,
+    #[serde(default)]
+    plain_cy: Option<String>,
     facilitator_notes: Vec<String>,
     #[serde(default)]
     tools: Vec<String>,
@@ -1136,10 +1205,18 @@ struct PhaseToml {
 struct ToolToml {
     id: String,
     name: String,
+    #[serde(default)]
+    name_cy: Option<String>,
     plain_name: String,
+    #[serde(default)]
+    plain_name_cy: Option<String>,
     points: Vec<SourcePoint>,
     summary: String,
+    #[serde(default)]
+    summary_cy: Option<String>,
     plain_summary: String,
+    #[serde(default)]
+    plain_summary_cy: Option<String>,
     picture: String,
     steps: Vec<StepToml>,
     worksheet: WorksheetToml,
@@ -1150,7 +1227,11 @@ struct ToolToml {
 #[serde(deny_unknown_fields)]
 struct StepToml {
     text: String,
+    #[serde(default)]
+    text_cy: Option<String>,
     plain: String,
+    #[serde(default)]
+    plain_cy: Option<String>,
 }
 
 /// A tool file's `[worksheet]`.
@@ -1167,11 +1248,19 @@ struct WorksheetToml {
 #[serde(deny_unknown_fields)]
 struct FieldToml {
     label: String,
+    #[serde(default)]
+    label_cy: Option<String>,
     plain_label: String,
+    #[serde(default)]
+    plain_label_cy: Option<String>,
     #[serde(default)]
     prompt: String,
     #[serde(default)]
+    prompt_cy: Option<String>,
+    #[serde(default)]
     plain_prompt: String,
+    #[serde(default)]
+    plain_prompt_cy: Option<String>,
 }
 
 /// A point written as its number, 1 to 4, as the content team says it.

@@ -41,6 +41,10 @@ pub struct InitArgs {
     /// Where USB sticks are mounted.
     #[arg(long, value_name = "DIR", default_value = kiosk_core::config::DEFAULT_USB_DIR)]
     pub usb_dir: PathBuf,
+    /// The language the kiosk starts in, and goes back to at each sign-out:
+    /// en (English) or cy (Welsh). The sign-in and run screens switch it.
+    #[arg(long, value_name = "CODE", default_value = "en")]
+    pub language: content_pack::Language,
     /// Replace an existing kiosk in this folder (deletes its attendance records and keys).
     #[arg(long)]
     pub force: bool,
@@ -72,6 +76,7 @@ pub fn init(a: InitArgs) -> anyhow::Result<()> {
         wing: a.wing,
         trusted_keys,
         idle_minutes: a.idle_minutes,
+        language: a.language,
         usb_dir: a.usb_dir,
         overwrite: if a.force {
             Overwrite::Replace

@@ -10,6 +10,7 @@ use content_pack::readability::Hard;
 use content_pack::rules::{self, Broken, Finding};
 use content_pack::{
     build_new_pack_from_source, build_pack_from_source, load_source, BuildError, BuildOptions,
+    Language,
 };
 use tempfile::TempDir;
 
@@ -53,7 +54,15 @@ fn line_of(root: &Path, file: &str, needle: &str) -> usize {
     }
 }
 
+/// Every finding but a translation that no longer matches its English
+/// (each test edits English only; its own test covers that rule).
 fn findings(root: &Path) -> Vec<Finding> {
+    let mut found = all_findings(root);
+    found.retain(|f| !matches!(f.broken, Broken::TranslationShape { .. }));
+    found
+}
+
+fn all_findings(root: &Path) -> Vec<Finding> {
     let source = match load_source(root) {
         Ok(s) => s,
         Err(e) => panic!("the edited copy does not load: {e}"),
@@ -152,7 +161,8 @@ fn a_hard_sentence_and_a_long_plain_sentence_are_found_field_by_field() {
     let f = only(
         &found,
         file,
-        Some(line_of(root, file, "kind = \"agenda\"") + 4),
+        // The `text = """` line above the sentence.
+        Some(line_of(root, file, "Institutional considerations") - 1),
         Some("phase 3 (agenda): field `text`"),
     );
     assert!(
@@ -491,4 +501,88 @@ fn a_new_pack_never_replaces_a_file_and_leaves_no_partial_file() {
         replaced.starts_with(b"manifest.json"),
         "the old file is still there"
     );
+}
+
+#[test]
+fn a_translation_that_loses_a_sentence_or_a_line_is_found_and_welsh_is_not_scored() {
+    use content_pack::readability::sentence_count;
+    let file = "tools/abc.toml";
+    let sample_text = fs::read_to_string(sample_dir().join(file)).unwrap();
+    // Step 1's plain Welsh, as the sample has it: three sentences.
+    let plain_cy = sample_text
+        .lines()
+        .find(|l| l.starts_with("plain_cy = \""))
+        .unwrap();
+    let welsh = plain_cy
+        .trim_start_matches("plain_cy = \"")
+        .trim_end_matches('"');
+    assert_eq!(sentence_count(welsh), 3, "{welsh}");
+
+    // Two of its sentences run into one.
+    let dir = copy_of_sample();
+    let root = dir.path();
+    let merged = plain_cy.replacen(". ", ", ", 1);
+    edit(root, file, plain_cy, &merged);
+    let found = all_findings(root);
+    let f = only(
+        &found,
+        file,
+        Some(line_of(root, file, &merged)),
+        Some("step 1: field `plain_cy`"),
+    );
+    assert_eq!(
+        f.broken,
+        Broken::TranslationShape {
+            language: Language::Cy,
+            lines: 1,
+            sentences: 2,
+            english_lines: 1,
+            english_sentences: 3,
+        }
+    );
+    assert!(
+        f.to_string()
+            .contains("the Welsh version has 1 lines and 2 sentences, the English 1 and 3"),
+        "{f}"
+    );
+
+    // A line of a session's Welsh text split in two.
+    let dir = copy_of_sample();
+    let root = dir.path();
+    let file = "sessions/03-what-matters-to-me.toml";
+    let text = fs::read_to_string(root.join(file)).unwrap();
+    let opening = "text_cy = \"\"\"\n";
+    let at = text.find(opening).unwrap() + opening.len();
+    let end = at + text[at..].find(". ").unwrap() + 1;
+    fs::write(
+        root.join(file),
+        format!("{}\n{}", &text[..end], &text[end + 1..]),
+    )
+    .unwrap();
+    let found = all_findings(root);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        matches!(
+            found[0].broken,
+            Broken::TranslationShape {
+                lines: 10,
+                english_lines: 9,
+                ..
+            }
+        ),
+        "{}",
+        found[0]
+    );
+
+    // Welsh is never scored by the English readability rules, however long
+    // its sentences.
+    let dir = copy_of_sample();
+    let root = dir.path();
+    let long = format!(
+        "plain_cy = \"{} yn gyfan gwbl ac yn gynhwysfawr gyda phob manylyn posibl wedi'i ddisgrifio'n ofalus ac yn drylwyr.{}",
+        welsh.split_once('.').unwrap().0,
+        welsh.split_once('.').unwrap().1,
+    );
+    edit(root, "tools/abc.toml", plain_cy, &format!("{long}\""));
+    assert_eq!(all_findings(root), vec![]);
 }

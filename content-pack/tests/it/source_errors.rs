@@ -909,3 +909,181 @@ proptest::proptest! {
         }
     }
 }
+
+const WELSH: &str = r#"
+[[translations]]
+language = "cy"
+reference = "T-1-CY (draft)"
+"#;
+
+/// Adds a Welsh version ("Cy: " and the English) after every room text of
+/// `file`, one line each.
+fn translate(root: &Path, file: &str) {
+    const ROOM_KEYS: [&str; 12] = [
+        "title",
+        "plain_title",
+        "text",
+        "plain",
+        "name",
+        "plain_name",
+        "summary",
+        "plain_summary",
+        "label",
+        "plain_label",
+        "prompt",
+        "plain_prompt",
+    ];
+    let path = root.join(file);
+    let mut out = String::new();
+    for line in fs::read_to_string(&path).unwrap().lines() {
+        out.push_str(line);
+        out.push('\n');
+        if let Some((key, value)) = line.split_once(" = \"") {
+            if ROOM_KEYS.contains(&key) {
+                out.push_str(&format!("{key}_cy = \"Cy: {value}\n"));
+            }
+        }
+    }
+    fs::write(path, out).unwrap();
+}
+
+fn welsh_source() -> TempDir {
+    let dir = valid_source();
+    fs::write(dir.path().join("pack.toml"), format!("{PACK}{WELSH}")).unwrap();
+    translate(dir.path(), "tools/abc.toml");
+    translate(dir.path(), "sessions/01-test.toml");
+    dir
+}
+
+#[test]
+fn a_welsh_translation_loads_and_each_text_picks_its_language() {
+    use content_pack::{Language, Programme};
+    let source = load_source(welsh_source().path()).unwrap();
+    let p = &source.programme;
+    assert_eq!(p.translations.len(), 1);
+    assert_eq!(p.translations[0].language, Language::Cy);
+    assert_eq!(p.translations[0].reference, "T-1-CY (draft)");
+    let welcome = &p.sessions[0].phases[0].text;
+    assert_eq!(welcome.pick_in(Language::Cy, false), "Cy: Hello.");
+    assert_eq!(welcome.pick_in(Language::Cy, true), "Cy: Hi.");
+    assert_eq!(welcome.pick_in(Language::En, true), "Hi.");
+    let tool = &p.tools[0];
+    assert_eq!(tool.steps[1].pick_in(Language::Cy, true), "Cy: Put B.");
+    assert_eq!(
+        tool.worksheet.fields[0].label.pick_in(Language::Cy, false),
+        "Cy: A"
+    );
+    // The pack's programme.json carries the translations.
+    let json = serde_json::to_string(p).unwrap();
+    let back: Programme = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, p);
+    back.validate().unwrap();
+}
+
+#[test]
+fn every_text_missing_its_welsh_is_named_with_its_file_line_and_field() {
+    let dir = valid_source();
+    fs::write(dir.path().join("pack.toml"), format!("{PACK}{WELSH}")).unwrap();
+    translate(dir.path(), "tools/abc.toml");
+    // The session's Welsh is not started: its title and its five phases'
+    // titles and texts, each in both versions, are named.
+    let (e, message) = load_err(dir.path());
+    let SourceError::Several(all) = &e else {
+        panic!("expected every missing text at once, got {e:?}")
+    };
+    assert_eq!(all.len(), 11, "{message}");
+    assert!(
+        message.starts_with("11 texts the room sees need fixing:"),
+        "{message}"
+    );
+    for part in [
+        "sessions/01-test.toml (line 4): session 1 `s01-test`: field `title_cy` is empty",
+        "sessions/01-test.toml (line 11): session 1 `s01-test`, phase Welcome: field `title_cy` is empty",
+        "sessions/01-test.toml (line 51): session 1 `s01-test`, phase Check-out: field `text_cy` is empty",
+        "every text the room sees needs its Welsh version",
+    ] {
+        assert!(message.contains(part), "{message:?} does not mention {part:?}");
+    }
+    assert!(
+        message
+            .lines()
+            .skip(1)
+            .all(|l| l.starts_with("  sessions/01-test.toml (line ")),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_half_translated_text_names_the_missing_half() {
+    let dir = welsh_source();
+    edit(
+        dir.path(),
+        "tools/abc.toml",
+        "plain_cy = \"Cy: Put B.\"\n",
+        "",
+    );
+    let (e, message) = load_err(dir.path());
+    assert!(
+        matches!(e, SourceError::Programme { line: Some(_), .. }),
+        "{e:?}"
+    );
+    assert_mentions(
+        &message,
+        &[
+            "tools/abc.toml",
+            "tool `abc`",
+            "step 2",
+            "field `plain_cy` is empty",
+        ],
+    );
+}
+
+#[test]
+fn welsh_in_a_pack_that_claims_no_welsh_is_refused() {
+    let dir = welsh_source();
+    fs::write(dir.path().join("pack.toml"), PACK).unwrap();
+    let (_, message) = load_err(dir.path());
+    assert_mentions(
+        &message,
+        &[
+            "field `name_cy` is given",
+            "no [[translations]] entry for Welsh",
+        ],
+    );
+}
+
+#[test]
+fn english_is_no_translation_and_a_translation_needs_its_reference() {
+    for (translations, parts) in [
+        (
+            "[[translations]]\nlanguage = \"en\"\nreference = \"X\"\n",
+            &[
+                "translation 1 (en)",
+                "English is every pack's base language",
+            ][..],
+        ),
+        (
+            "[[translations]]\nlanguage = \"cy\"\nreference = \" \"\n",
+            &["translation 1 (cy)", "field `reference` is empty"][..],
+        ),
+        (
+            &format!("{WELSH}{WELSH}"),
+            &["translation 2 (cy)", "listed twice"][..],
+        ),
+        (
+            "[[translations]]\nlanguage = \"fr\"\nreference = \"X\"\n",
+            &["pack.toml", "fr"][..],
+        ),
+    ] {
+        let dir = welsh_source();
+        fs::write(
+            dir.path().join("pack.toml"),
+            format!("{PACK}{translations}"),
+        )
+        .unwrap();
+        let (_, message) = load_err(dir.path());
+        let mut expected = vec!["pack.toml"];
+        expected.extend_from_slice(parts);
+        assert_mentions(&message, &expected);
+    }
+}

@@ -13,10 +13,7 @@ pub fn t0() -> DateTime<Utc> {
 }
 
 fn text(s: &str) -> ParticipantText {
-    ParticipantText {
-        standard: s.into(),
-        plain: s.into(),
-    }
+    ParticipantText::new(s, s)
 }
 
 /// A one-session, one-tool programme that passes validation.
@@ -73,6 +70,7 @@ pub fn tiny_programme(title: &str) -> Programme {
             title: "Risk of harm".into(),
             steps: vec!["Tell the wing officer before the group leaves.".into()],
         }],
+        translations: vec![],
     }
 }
 

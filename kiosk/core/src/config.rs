@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use content_pack::{TrustedKey, TrustedKeys};
+use content_pack::{Language, TrustedKey, TrustedKeys};
 use serde::{Deserialize, Serialize};
 
 use crate::error::KioskError;
@@ -141,6 +141,10 @@ pub struct KioskConfig {
     /// Where USB sticks are mounted.
     #[serde(default = "default_usb")]
     pub usb_dir: PathBuf,
+    /// The language the kiosk starts in, and goes back to at each sign-out
+    /// (`en` or `cy`); the sign-in and run screens switch it for a while.
+    #[serde(default)]
+    pub language: Language,
     /// The text of each public key whose content packs this kiosk accepts.
     pub trusted_keys: Vec<String>,
     /// Ids of content keys the content team retired by a key rotation: never
@@ -228,6 +232,7 @@ impl KioskConfig {
             group_limit: crate::runner::GROUP_LIMIT,
             scramble_pin_pad: None,
             usb_dir,
+            language: Language::En,
             trusted_keys,
             retired_keys: Vec::new(),
         }

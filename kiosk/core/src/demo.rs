@@ -66,6 +66,7 @@ impl Demo {
             wing: "Demo wing".into(),
             trusted_keys: vec![keys.public_key.clone()],
             idle_minutes: DEFAULT_IDLE_MINUTES,
+            language: content_pack::Language::En,
             usb_dir: usb.clone(),
             overwrite: Overwrite::Refuse,
             pseudonym_key: None,

@@ -35,6 +35,8 @@ pub struct InitOptions {
     pub trusted_keys: Vec<String>,
     /// Idle minutes before locking.
     pub idle_minutes: u32,
+    /// The language the kiosk starts in.
+    pub language: content_pack::Language,
     /// Where USB sticks appear.
     pub usb_dir: PathBuf,
     /// Whether an existing kiosk may be replaced.
@@ -101,6 +103,7 @@ pub fn init_kiosk(
     let dir = DataDir::new(root);
     let config = KioskConfig {
         idle_minutes: opts.idle_minutes,
+        language: opts.language,
         ..KioskConfig::new(
             opts.site.clone(),
             opts.wing.clone(),

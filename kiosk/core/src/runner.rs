@@ -594,10 +594,7 @@ mod tests {
             kind,
             title: content_pack::ParticipantText::new("t", "t"),
             minutes,
-            text: content_pack::ParticipantText {
-                standard: "s".into(),
-                plain: "p".into(),
-            },
+            text: content_pack::ParticipantText::new("s", "p"),
             facilitator_notes: vec!["n".into()],
             tools: vec![],
             media: None,

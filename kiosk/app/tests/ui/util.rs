@@ -62,6 +62,7 @@ impl Fixture {
             wing: "B wing".into(),
             trusted_keys: vec![keys.public_key],
             idle_minutes: IDLE_MINUTES,
+            language: content_pack::Language::En,
             usb_dir: usb,
             overwrite: Overwrite::Refuse,
             pseudonym_key: None,

@@ -228,6 +228,7 @@ impl Kiosk {
                 .audit(self.now(), AuditEvent::SignOut(facilitator_id))?;
         }
         self.auth = AuthState::SignedOut;
+        self.language = self.config.language;
         Ok(())
     }
 

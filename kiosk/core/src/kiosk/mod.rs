@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
-use content_pack::{ContentStore, Programme};
+use content_pack::{ContentStore, Language, Programme};
 
 use crate::clock::Clock;
 use crate::config::{DataDir, KioskConfig};
@@ -58,6 +58,9 @@ pub struct Kiosk {
     pub(crate) notes_glance: Option<(String, DateTime<Utc>, DateTime<Utc>)>,
     /// The facilitator's display settings (saved, so a restart keeps them).
     display: Display,
+    /// The language of the screen's words and the room's texts: the
+    /// configured one until switched, and again after each sign-out.
+    pub(crate) language: Language,
 }
 
 /// The kiosk's time never goes back: a clock wound back (by mistake, a
@@ -120,6 +123,7 @@ impl Kiosk {
         });
         let mut kiosk = Kiosk {
             usb_dir: config.usb_dir.clone(),
+            language: config.language,
             handshake: Handshake::system(),
             dir,
             config,
@@ -276,6 +280,18 @@ impl Kiosk {
     /// Whether plain words are on.
     pub fn plain_words(&self) -> bool {
         self.display.plain_words
+    }
+
+    /// The language the screens speak now.
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// Switches the screens' words and the room's texts to `language` until
+    /// the next sign-out (a pack without it shows its English texts).
+    pub fn set_language(&mut self, language: Language) {
+        self.language = language;
+        self.touch();
     }
 
     /// The newest audit lines, newest first (no personal data).

@@ -28,10 +28,7 @@ fn session() -> Session {
                 kind: *k,
                 title: ParticipantText::new("t", "t"),
                 minutes: 12,
-                text: ParticipantText {
-                    standard: "s".into(),
-                    plain: "p".into(),
-                },
+                text: ParticipantText::new("s", "p"),
                 facilitator_notes: vec!["n".into()],
                 tools: vec![],
                 media: None,

@@ -84,6 +84,7 @@ pub fn provisioned() -> TestKiosk {
         wing: "B".into(),
         trusted_keys: vec![keys.public_key.clone()],
         idle_minutes: 5,
+        language: content_pack::Language::En,
         usb_dir: usb.clone(),
         overwrite: Overwrite::Refuse,
         pseudonym_key: None,
