@@ -13,7 +13,10 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Salt
 use argon2::{Argon2, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
 
+use content_pack::Language;
+
 use crate::error::KioskError;
+use crate::words::{tr, trf};
 
 /// Shortest PIN accepted.
 pub const MIN_PIN_LEN: usize = 6;
@@ -131,7 +134,7 @@ impl Lockout {
 #[non_exhaustive]
 pub enum SignInError {
     /// That is not the facilitator's PIN.
-    #[error("{}", wrong_pin_text(*.tries_left, .locked.as_ref()))]
+    #[error("{}", wrong_pin_text(Language::En, *.tries_left, .locked.as_ref()))]
     WrongPin {
         /// Wrong PINs left before sign-in locks (0 when this one locked it).
         tries_left: u32,
@@ -139,7 +142,7 @@ pub enum SignInError {
         locked: Option<(LockScope, Duration)>,
     },
     /// Sign-in is locked after repeated wrong PINs.
-    #[error("{}", lock_text(.scope, *.remaining))]
+    #[error("{}", lock_text(Language::En, .scope, *.remaining))]
     Locked {
         /// Whose sign-in.
         scope: LockScope,
@@ -157,24 +160,46 @@ pub enum SignInError {
     Kiosk(#[from] KioskError),
 }
 
-fn wrong_pin_text(tries_left: u32, locked: Option<&(LockScope, Duration)>) -> String {
-    match (locked, tries_left) {
-        (Some((scope, d)), _) => format!("Wrong PIN. {}", lock_text(scope, *d)),
-        (None, 1) => "Wrong PIN. 1 try left before sign-in locks.".into(),
-        (None, n) => format!("Wrong PIN. {n} tries left before sign-in locks."),
+impl SignInError {
+    /// The text for the sign-in screen, in `l` (staff's problems, such as
+    /// a database failure, in English).
+    pub fn said(&self, l: Language) -> String {
+        match self {
+            SignInError::WrongPin { tries_left, locked } => {
+                wrong_pin_text(l, *tries_left, locked.as_ref())
+            }
+            SignInError::Locked { scope, remaining } => lock_text(l, scope, *remaining),
+            SignInError::UnknownFacilitator(id) => trf(
+                l,
+                "{} is no longer a facilitator on this kiosk. Choose your id again.",
+                &[id],
+            ),
+            other => other.to_string(),
+        }
     }
 }
 
-/// What the sign-in screen says while a lock lasts.
-pub fn lock_text(scope: &LockScope, remaining: Duration) -> String {
+fn wrong_pin_text(l: Language, tries_left: u32, locked: Option<&(LockScope, Duration)>) -> String {
+    match (locked, tries_left) {
+        (Some((scope, d)), _) => trf(l, "Wrong PIN. {}", &[&lock_text(l, scope, *d)]),
+        (None, 1) => tr(l, "Wrong PIN. 1 try left before sign-in locks.").to_owned(),
+        (None, n) => trf(l, "Wrong PIN. {} tries left before sign-in locks.", &[&n]),
+    }
+}
+
+/// What the sign-in screen says while a lock lasts, in `l`.
+pub fn lock_text(l: Language, scope: &LockScope, remaining: Duration) -> String {
+    let remaining = HumanDuration(remaining).said(l);
     match scope {
-        LockScope::Facilitator(id) => format!(
-            "Too many wrong PINs for {id}: their sign-in is locked for {}. Other facilitators can still sign in.",
-            HumanDuration(remaining)
+        LockScope::Facilitator(id) => trf(
+            l,
+            "Too many wrong PINs for {}: their sign-in is locked for {}. Other facilitators can still sign in.",
+            &[id, &remaining],
         ),
-        LockScope::Kiosk => format!(
+        LockScope::Kiosk => trf(
+            l,
             "Too many wrong PINs on this kiosk: sign-in is locked for everyone for {}.",
-            HumanDuration(remaining)
+            &[&remaining],
         ),
     }
 }
@@ -183,17 +208,28 @@ pub fn lock_text(scope: &LockScope, remaining: Duration) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct HumanDuration(pub Duration);
 
-impl fmt::Display for HumanDuration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl HumanDuration {
+    /// As people say it in `l`; Welsh counts with the singular ("5 munud").
+    pub fn said(self, l: Language) -> String {
         // Round up, so "0 seconds" is never shown while still locked.
         let total = (self.0.num_milliseconds().max(0) + 999) / 1000;
         let (m, s) = (total / 60, total % 60);
-        let unit = |n: i64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+        let unit = |n: i64, one: &'static str, many: &'static str| {
+            trf(l, if n == 1 { one } else { many }, &[&n])
+        };
+        let minutes = || unit(m, "{} minute", "{} minutes");
+        let seconds = || unit(s, "{} second", "{} seconds");
         match (m, s) {
-            (0, s) => f.write_str(&unit(s, "second")),
-            (m, 0) => f.write_str(&unit(m, "minute")),
-            (m, s) => write!(f, "{} {}", unit(m, "minute"), unit(s, "second")),
+            (0, _) => seconds(),
+            (_, 0) => minutes(),
+            _ => format!("{} {}", minutes(), seconds()),
         }
+    }
+}
+
+impl fmt::Display for HumanDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.said(Language::En))
     }
 }
 

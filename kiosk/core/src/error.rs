@@ -196,8 +196,8 @@ pub enum RunError {
     #[error("this is the last phase: finish the session instead")]
     AtLastPhase,
     /// The same person was added twice.
-    #[error("that person is already here as {0}")]
-    AlreadyHere(String),
+    #[error("that person is already here as Participant {0}")]
+    AlreadyHere(u32),
     /// No attendee with that number.
     #[error("there is no Participant {0}")]
     NoSuchAttendee(u32),

@@ -42,7 +42,7 @@
 //! println!("{} ({} of {})", view.phase.title.standard, view.phase_index + 1, view.phase_count);
 //! // Attendance: the number is gone once the call returns; show the label.
 //! let added = kiosk.add_participant("A1234BC".to_string())?;
-//! println!("{}", added.message()); // "Participant 1 added"
+//! println!("{}", added.message(kiosk.language())); // "Participant 1 added"
 //! kiosk.add_anonymous()?;
 //! kiosk.set_left_early(1, true)?;
 //! for a in kiosk.attendees() { println!("{}", a.label); }
@@ -103,10 +103,13 @@ pub mod runner;
 pub mod simulate;
 pub mod usb;
 pub mod views;
+pub mod words;
 
 pub use auth::{HumanDuration, LockScope, SignInError};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use config::{DataDir, KioskConfig};
+/// The languages the kiosk speaks (the programme's, from content-pack).
+pub use content_pack::Language;
 pub use db::FacilitatorInfo;
 pub use error::{one_line, KioskError};
 pub use export::{ExportBacklog, ExportOutcome, ExportScope, StickExport};

@@ -419,7 +419,7 @@ pub fn step(
         Event::Add(p) => {
             if let Some(p) = p {
                 if let Some(a) = s.attendees.iter().find(|a| a.pseudonym == Some(*p)) {
-                    return Err(RunError::AlreadyHere(label(a.number)));
+                    return Err(RunError::AlreadyHere(a.number));
                 }
             }
             if s.attendees.len() >= s.group_limit {
@@ -647,7 +647,7 @@ mod tests {
         let (s, _) = step(&s, &Event::Add(None), t0).unwrap();
         assert_eq!(
             step(&s, &Event::Add(Some(p)), t0),
-            Err(RunError::AlreadyHere("Participant 1".into()))
+            Err(RunError::AlreadyHere(1))
         );
         let (s, e) = step(
             &s,

@@ -9,6 +9,8 @@
 
 use content_pack::{Point, WorksheetKind};
 
+use crate::words::{tr, trf};
+
 use crate::error::KioskError;
 use crate::export::{ExportOutcome, StickExport};
 use crate::kiosk::{AuthState, IdleState, Kiosk, RunSummary};
@@ -22,11 +24,26 @@ pub fn clock(secs: u64) -> String {
 
 /// "InsideOut — sample programme, version 3", or why there is none.
 pub fn programme_line(k: &Kiosk) -> String {
+    let l = k.language();
     match (k.programme(), k.programme_version(), k.content_problem()) {
-        (Some(p), Some(v), _) => format!("{}, version {v}", p.title),
-        (_, _, Some(problem)) => format!("The installed programme cannot be used: {problem}"),
-        _ => "No programme installed yet: import one from a USB stick.".to_owned(),
+        (Some(p), Some(v), _) => trf(l, "{}, version {}", &[&p.title, &v]),
+        (_, _, Some(problem)) => trf(l, "The installed programme cannot be used: {}", &[&problem]),
+        _ => tr(
+            l,
+            "No programme installed yet: import one from a USB stick.",
+        )
+        .to_owned(),
     }
+}
+
+/// "Session 3: Coping with urges", in the kiosk's language.
+fn session_heading(k: &Kiosk, number: u32, title: &content_pack::ParticipantText) -> String {
+    let l = k.language();
+    trf(
+        l,
+        "Session {}: {}",
+        &[&number, &title.pick_in(l, k.plain_words())],
+    )
 }
 
 /// The sign-in screen.
@@ -118,6 +135,7 @@ pub fn home(k: &Kiosk, offers: Option<&[PackOffer]>) -> Result<HomeScreen, Kiosk
         AuthState::SignedIn { facilitator_id } => facilitator_id.clone(),
         _ => return Err(KioskError::NotSignedIn),
     };
+    let l = k.language();
     let stick_in = k.stick_present();
     let checked = offers.is_some() || !stick_in;
     let offers = if stick_in {
@@ -131,25 +149,26 @@ pub fn home(k: &Kiosk, offers: Option<&[PackOffer]>) -> Result<HomeScreen, Kiosk
             signer,
             approved_by,
             reference,
-        } => Some(format!(
-            "Programme version {version} is on the stick, signed by key {signer}, \
-             approved by {approved_by} ({reference})."
+        } => Some(trf(
+            l,
+            "Programme version {} is on the stick, signed by key {}, approved by {} ({}).",
+            &[version, signer, approved_by, reference],
         )),
         OfferStatus::Refused(_) => None,
     });
     let stick_note = if !stick_in {
-        "No USB stick found.".to_owned()
+        tr(l, "No USB stick found.").to_owned()
     } else if !checked {
-        "Checking the USB stick…".to_owned()
+        tr(l, "Checking the USB stick…").to_owned()
     } else if ready.is_some() {
         String::new()
     } else if let Some((name, why)) = offers.iter().find_map(|o| match &o.status {
         OfferStatus::Refused(why) => Some((&o.file_name, why)),
         OfferStatus::Ready { .. } => None,
     }) {
-        format!("{name} cannot be installed: {why}")
+        trf(l, "{} cannot be installed: {}", &[name, why])
     } else {
-        "No content update on the USB stick.".to_owned()
+        tr(l, "No content update on the USB stick.").to_owned()
     };
     let waiting = k.export_backlog()?.attendances;
     Ok(HomeScreen {
@@ -161,24 +180,28 @@ pub fn home(k: &Kiosk, offers: Option<&[PackOffer]>) -> Result<HomeScreen, Kiosk
             programme_line(k)
         ),
         in_progress: k
-            .run_view()
-            .map(|v| format!("Session {}: {}", v.session_number, v.session_title)),
+            .run_state()
+            .map(|s| session_heading(k, s.session_number, &s.content.session.title)),
         can_start: k.run_view().is_none() && k.programme().is_some(),
         stick_in,
         stick_note,
         import_offer: ready,
         export_note: match waiting {
-            0 => "No attendance waiting to export.".to_owned(),
-            1 => "1 attendance record waiting to export.".to_owned(),
-            n => format!("{n} attendance records waiting to export."),
+            0 => tr(l, "No attendance waiting to export.").to_owned(),
+            1 => tr(l, "1 attendance record waiting to export.").to_owned(),
+            n => trf(l, "{} attendance records waiting to export.", &[&n]),
         },
         can_export: stick_in && waiting > 0,
         can_export_all: stick_in && k.finished_sessions()? > 0,
-        export_button: if !stick_in {
-            "Insert a USB stick to export".to_owned()
-        } else {
-            "Export to USB stick".to_owned()
-        },
+        export_button: tr(
+            l,
+            if stick_in {
+                "Export to USB stick"
+            } else {
+                "Insert a USB stick to export"
+            },
+        )
+        .to_owned(),
     })
 }
 
@@ -207,10 +230,11 @@ pub fn choose(k: &Kiosk) -> Vec<SessionGroup> {
     let Some(programme) = k.programme() else {
         return vec![];
     };
+    let l = k.language();
     Point::ALL
         .iter()
         .map(|point| SessionGroup {
-            title: point.to_string(),
+            title: point_title(l, *point),
             sessions: programme
                 .sessions
                 .iter()
@@ -219,18 +243,27 @@ pub fn choose(k: &Kiosk) -> Vec<SessionGroup> {
                     let tools: Vec<&str> = s
                         .tool_ids()
                         .into_iter()
-                        .map(|id| programme.tool(id).map_or(id, |t| t.name.standard.as_str()))
+                        .map(|id| programme.tool(id).map_or(id, |t| t.name.pick_in(l, false)))
                         .collect();
                     SessionCard {
                         id: s.id.clone(),
-                        label: format!("Session {}: {}", s.number, s.title.standard),
-                        details: format!("{} minutes · {}", s.minutes, tools.join(", ")),
+                        label: trf(
+                            l,
+                            "Session {}: {}",
+                            &[&s.number, &s.title.pick_in(l, false)],
+                        ),
+                        details: trf(l, "{} minutes · {}", &[&s.minutes, &tools.join(", ")]),
                     }
                 })
                 .collect(),
         })
         .filter(|g| !g.sessions.is_empty())
         .collect()
+}
+
+/// "Point 2: Cope with urges", in `l`.
+pub fn point_title(l: content_pack::Language, point: Point) -> String {
+    trf(l, "Point {}: {}", &[&point.number(), &tr(l, point.title())])
 }
 
 /// Where a phase stands, for the phase pills (which are not buttons).
@@ -328,7 +361,7 @@ pub struct HandsPanel {
     pub can_add: bool,
 }
 
-fn hands_panel(s: &RunState) -> HandsPanel {
+fn hands_panel(s: &RunState, l: content_pack::Language) -> HandsPanel {
     let present = s.present();
     let total = s.hands.total() as usize;
     HandsPanel {
@@ -336,15 +369,15 @@ fn hands_panel(s: &RunState) -> HandsPanel {
             .iter()
             .map(|&answer| HandCount {
                 answer,
-                label: answer.label().to_owned(),
+                label: tr(l, answer.label()).to_owned(),
                 count: s.hands.get(answer),
             })
             .collect(),
         counted: match (total, present) {
-            (_, 0) => "Nobody is on the attendance yet.".to_owned(),
-            (0, _) => "Not asked yet.".to_owned(),
-            (t, 1) => format!("{t} of 1 person counted."),
-            (t, p) => format!("{t} of {p} people counted."),
+            (_, 0) => tr(l, "Nobody is on the attendance yet.").to_owned(),
+            (0, _) => tr(l, "Not asked yet.").to_owned(),
+            (t, 1) => trf(l, "{} of 1 person counted.", &[&t]),
+            (t, p) => trf(l, "{} of {} people counted.", &[&t, &p]),
         },
         can_add: total < present,
     }
@@ -358,23 +391,20 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
     let v = k.run_view()?;
     let s = k.run_state()?;
     let plain_words = k.plain_words();
+    let l = k.language();
     Some(RunScreen {
-        heading: if plain_words {
-            format!(
-                "Session {}: {}",
-                v.session_number, s.content.session.title.plain
-            )
-        } else {
-            format!("Session {}: {}", v.session_number, v.session_title)
-        },
-        progress: format!(
+        heading: session_heading(k, v.session_number, &s.content.session.title),
+        progress: trf(
+            l,
             "Phase {} of {}   ·   Phase time {} of {} min   ·   Session {} of {} min",
-            v.phase_index + 1,
-            v.phase_count,
-            clock(v.phase_elapsed_secs),
-            v.phase_planned_minutes,
-            clock(v.session_elapsed_secs),
-            v.session_planned_minutes
+            &[
+                &(v.phase_index + 1),
+                &v.phase_count,
+                &clock(v.phase_elapsed_secs),
+                &v.phase_planned_minutes,
+                &clock(v.session_elapsed_secs),
+                &v.session_planned_minutes,
+            ],
         ),
         over_time: v.phase_elapsed_secs > u64::from(v.phase_planned_minutes) * 60,
         pills: v
@@ -382,7 +412,7 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
             .iter()
             .enumerate()
             .map(|(i, t)| Pill {
-                title: t.kind.label().to_owned(),
+                title: tr(l, t.kind.label()).to_owned(),
                 state: match i.cmp(&v.phase_index) {
                     std::cmp::Ordering::Less => PillState::Done,
                     std::cmp::Ordering::Equal => PillState::Current,
@@ -390,8 +420,8 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
                 },
             })
             .collect(),
-        phase_title: v.phase.title.pick(plain_words).to_owned(),
-        text: v.phase.text.pick(plain_words).to_owned(),
+        phase_title: v.phase.title.pick_in(l, plain_words).to_owned(),
+        text: v.phase.text.pick_in(l, plain_words).to_owned(),
         plain_words,
         notes: if k.notes_showing() {
             let guide = k
@@ -402,11 +432,14 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
                 .facilitator_notes
                 .iter()
                 .cloned()
-                .chain(
-                    guide
-                        .iter()
-                        .map(|g| format!("{SAFETY_GUIDE}: {}. {}", g.title, g.steps.join(" "))),
-                )
+                .chain(guide.iter().map(|g| {
+                    format!(
+                        "{}: {}. {}",
+                        tr(l, SAFETY_GUIDE),
+                        g.title,
+                        g.steps.join(" ")
+                    )
+                }))
                 .collect()
         } else {
             vec![]
@@ -424,20 +457,21 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
             .filter_map(|id| s.content.tool(id))
             .map(|t| ToolChoice {
                 id: t.id.clone(),
-                name: t.name.pick(plain_words).to_owned(),
+                name: t.name.pick_in(l, plain_words).to_owned(),
             })
             .collect(),
         any_tool: v.phase.kind == content_pack::PhaseKind::MainWork,
-        attendance: format!("Attendance {}", v.attendee_count),
+        attendance: trf(l, "Attendance {}", &[&v.attendee_count]),
         can_go_back: v.can_go_back,
         can_go_next: v.can_go_next,
-        hands: s.at_check_out().then(|| hands_panel(s)),
+        hands: s.at_check_out().then(|| hands_panel(s, l)),
     })
 }
 
 /// Every tool the session in progress can open, for the tool picker.
 pub fn tool_choices(k: &Kiosk) -> Vec<ToolChoice> {
     let plain_words = k.plain_words();
+    let l = k.language();
     k.run_state()
         .map(|s| {
             s.content
@@ -445,7 +479,7 @@ pub fn tool_choices(k: &Kiosk) -> Vec<ToolChoice> {
                 .iter()
                 .map(|t| ToolChoice {
                     id: t.id.clone(),
-                    name: t.name.pick(plain_words).to_owned(),
+                    name: t.name.pick_in(l, plain_words).to_owned(),
                 })
                 .collect()
         })
@@ -489,11 +523,16 @@ pub fn tool(k: &Kiosk, id: &str) -> Option<ToolScreen> {
     let s = k.run_state()?;
     let t = s.content.tool(id)?;
     let plain = k.plain_words();
+    let l = k.language();
     Some(ToolScreen {
         id: t.id.clone(),
-        name: t.name.pick(plain).to_owned(),
-        summary: t.summary.pick(plain).to_owned(),
-        steps: t.steps.iter().map(|s| s.pick(plain).to_owned()).collect(),
+        name: t.name.pick_in(l, plain).to_owned(),
+        summary: t.summary.pick_in(l, plain).to_owned(),
+        steps: t
+            .steps
+            .iter()
+            .map(|s| s.pick_in(l, plain).to_owned())
+            .collect(),
         kind: match t.worksheet.kind {
             WorksheetKind::Grid => "grid",
             WorksheetKind::List => "list",
@@ -508,8 +547,8 @@ pub fn tool(k: &Kiosk, id: &str) -> Option<ToolScreen> {
             .map(|(i, f)| {
                 let entry = k.worksheet_entry(id, i);
                 BoxView {
-                    label: f.label.pick(plain).to_owned(),
-                    prompt: f.prompt.pick(plain).to_owned(),
+                    label: f.label.pick_in(l, plain).to_owned(),
+                    prompt: f.prompt.pick_in(l, plain).to_owned(),
                     text: entry.map(|e| e.text.clone()).unwrap_or_default(),
                     score: entry.and_then(|e| e.score).unwrap_or(5),
                 }
@@ -544,15 +583,16 @@ pub struct AttendanceScreen {
 
 /// The attendance screen now.
 pub fn attendance(k: &Kiosk) -> AttendanceScreen {
+    let l = k.language();
     let rows: Vec<AttendeeRow> = k
         .attendees()
         .into_iter()
         .map(|a| AttendeeRow {
             number: a.number,
             label: if a.anonymous {
-                format!("{} (anonymous)", a.label)
+                trf(l, "Participant {} (anonymous)", &[&a.number])
             } else {
-                a.label
+                trf(l, "Participant {}", &[&a.number])
             },
             left_early: a.left_early,
         })
@@ -562,16 +602,45 @@ pub fn attendance(k: &Kiosk) -> AttendanceScreen {
         .map_or(k.config().group_limit, |s| s.group_limit);
     let full = rows.len() >= limit;
     AttendanceScreen {
-        count_line: format!("{} of {limit} in the group", rows.len()),
+        count_line: trf(l, "{} of {} in the group", &[&rows.len(), &limit]),
         full,
         hint: if rows.is_empty() {
-            "Nobody added yet.".to_owned()
+            tr(l, "Nobody added yet.").to_owned()
         } else if full {
-            format!("The group is full ({limit}). Take someone off the list to add another.")
+            trf(
+                l,
+                "The group is full ({}). Take someone off the list to add another.",
+                &[&limit],
+            )
         } else {
-            "Tap someone who leaves before the end.".to_owned()
+            tr(l, "Tap someone who leaves before the end.").to_owned()
         },
         rows,
+    }
+}
+
+/// What the attendance screen says when adding or changing someone did not
+/// work, in `l`; a problem for staff (a disk, the database) in English.
+pub fn attendance_problem(e: &KioskError, l: content_pack::Language) -> String {
+    use crate::runner::RunError;
+    match e {
+        KioskError::BadPrisonNumber => tr(
+            l,
+            "That is not a prison number: it should be one letter, four digits and two letters, like A1234BC. Check it and type it again.",
+        )
+        .to_owned(),
+        KioskError::Run(RunError::AlreadyHere(n)) => {
+            trf(l, "That person is already here as Participant {}.", &[n])
+        }
+        KioskError::Run(RunError::GroupFull(limit)) => trf(
+            l,
+            "The group is full: {} is the most for one group. Take someone off the list first, or run a second group.",
+            &[limit],
+        ),
+        KioskError::Run(RunError::NoSuchAttendee(n)) => {
+            trf(l, "There is no Participant {}.", &[n])
+        }
+        other => other.to_string(),
     }
 }
 
@@ -595,26 +664,28 @@ pub struct FinishScreen {
     pub lines: Vec<String>,
 }
 
-fn summary_lines(s: &RunSummary) -> Vec<String> {
+fn summary_lines(s: &RunSummary, l: content_pack::Language) -> Vec<String> {
+    let tools = if s.tools_used.is_empty() {
+        tr(l, "none").to_owned()
+    } else {
+        s.tools_used.join(", ")
+    };
     vec![
-        format!("Phases done: {} of {}", s.phases_done, s.phase_count),
-        format!(
-            "Tools used: {}",
-            if s.tools_used.is_empty() {
-                "none".to_owned()
-            } else {
-                s.tools_used.join(", ")
-            }
+        trf(
+            l,
+            "Phases done: {} of {}",
+            &[&s.phases_done, &s.phase_count],
         ),
-        format!(
-            "Attended: {}{}",
-            s.attended,
-            if s.left_early > 0 {
-                format!(" ({} left early)", s.left_early)
-            } else {
-                String::new()
-            }
-        ),
+        trf(l, "Tools used: {}", &[&tools]),
+        if s.left_early > 0 {
+            trf(
+                l,
+                "Attended: {} ({} left early)",
+                &[&s.attended, &s.left_early],
+            )
+        } else {
+            trf(l, "Attended: {}", &[&s.attended])
+        },
     ]
 }
 
@@ -623,31 +694,38 @@ pub fn finish(k: &Kiosk) -> Option<FinishScreen> {
     let s = k.run_state()?;
     let summary = RunSummary::of(s, k.now());
     Some(FinishScreen {
-        heading: format!("Session {}: {}", s.session_number, s.session_title),
-        lines: summary_lines(&summary),
+        heading: session_heading(k, s.session_number, &s.content.session.title),
+        lines: summary_lines(&summary, k.language()),
     })
 }
 
 /// The finish screen after recording: the same lines, and what was recorded.
-pub fn recorded(s: &RunSummary) -> (FinishScreen, String) {
+/// `heading` is the finish screen's, from before recording.
+pub fn recorded(
+    s: &RunSummary,
+    heading: String,
+    l: content_pack::Language,
+) -> (FinishScreen, String) {
     (
         FinishScreen {
-            heading: format!("Session {}: {}", s.session_number, s.session_title),
-            lines: summary_lines(s),
+            heading,
+            lines: summary_lines(s, l),
         },
-        format!(
+        trf(
+            l,
             "Recorded: {} attended, {} minutes (planned {}).",
-            s.attended, s.elapsed_minutes, s.planned_minutes
+            &[&s.attended, &s.elapsed_minutes, &s.planned_minutes],
         ),
     )
 }
 
 /// The idle warning to show over any screen, if the kiosk is about to lock.
-pub fn idle_warning(state: IdleState) -> Option<String> {
+pub fn idle_warning(state: IdleState, l: content_pack::Language) -> Option<String> {
     match state {
-        IdleState::Warning { seconds_left } => Some(format!(
+        IdleState::Warning { seconds_left } => Some(trf(
+            l,
             "Nobody has touched the screen for a while. It locks in {}. Tap to keep it open.",
-            clock(u64::from(seconds_left))
+            &[&clock(u64::from(seconds_left))],
         )),
         IdleState::Active | IdleState::Locked => None,
     }
@@ -666,10 +744,12 @@ pub struct Done {
 }
 
 /// After an import: the new version, and that the stick can come out.
-pub fn imported(o: &ImportOutcome) -> Done {
+pub fn imported(o: &ImportOutcome, l: content_pack::Language) -> Done {
     Done {
-        text: format!(
-            "{o}. The new programme is used from the next session. The stick can be taken out now."
+        text: trf(
+            l,
+            "{}. The new programme is used from the next session. The stick can be taken out now.",
+            &[o],
         ),
         wrote: true,
     }
@@ -677,11 +757,11 @@ pub fn imported(o: &ImportOutcome) -> Done {
 
 /// After an export to the stick: what was written, and when the stick can
 /// come out (kiosk-core's own words for both).
-pub fn exported(o: &StickExport) -> Done {
+pub fn exported(o: &StickExport, l: content_pack::Language) -> Done {
     Done {
         text: match o.outcome {
             ExportOutcome::NothingToExport => {
-                "Nothing new to export. The stick can be taken out now.".to_owned()
+                tr(l, "Nothing new to export. The stick can be taken out now.").to_owned()
             }
             ExportOutcome::Written { .. } => format!("{o}."),
         },

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use kiosk_core::words::trf;
 use kiosk_core::{views, Added, KioskError};
 use slint::ComponentHandle;
 
@@ -63,11 +64,14 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
         let Ok(number) = u32::try_from(number) else {
             return;
         };
-        let result = c.kiosk().remove_attendee(number);
+        let (result, language) = {
+            let mut kiosk = c.kiosk();
+            (kiosk.remove_attendee(number), kiosk.language())
+        };
         after(
             &c,
             result,
-            &format!("Participant {number} taken off the list"),
+            &trf(language, "Participant {} taken off the list", &[&number]),
         );
     });
     adapter.on_done(with(controller, |c| c.show(Screen::Run)));
@@ -92,12 +96,13 @@ fn show_added(window: &AppWindow, controller: &Rc<Controller>, added: Result<Add
     match added {
         Ok(added) => {
             refresh(window, controller);
-            adapter.set_message(added.message().into());
+            adapter.set_message(added.message(controller.kiosk().language()).into());
             adapter.set_message_ok(true);
         }
         Err(KioskError::NotSignedIn) => controller.fail(KioskError::NotSignedIn),
         Err(e) => {
-            adapter.set_message(e.to_string().into());
+            let said = views::attendance_problem(&e, controller.kiosk().language());
+            adapter.set_message(said.into());
             adapter.set_message_ok(false);
         }
     }

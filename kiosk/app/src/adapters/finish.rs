@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use kiosk_core::words::tr;
 use kiosk_core::{views, KioskError};
 use slint::ComponentHandle;
 
@@ -19,8 +20,9 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
         let finished = c.kiosk().finish_session();
         match finished {
             Ok(summary) => {
-                let (view, message) = views::recorded(&summary);
                 let adapter = window.global::<FinishAdapter>();
+                let heading = adapter.get_heading().to_string();
+                let (view, message) = views::recorded(&summary, heading, c.kiosk().language());
                 adapter.set_heading(view.heading.into());
                 adapter.set_lines(strings(&view.lines));
                 adapter.set_finished(true);
@@ -36,7 +38,7 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
                 c.show(Screen::Home);
                 if let Some(w) = c.window() {
                     w.global::<crate::ui::HomeAdapter>()
-                        .set_message(views::DISCARDED.into());
+                        .set_message(tr(c.kiosk().language(), views::DISCARDED).into());
                 }
             }
             Err(e) => c.fail(e),

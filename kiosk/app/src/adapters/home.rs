@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use kiosk_core::words::tr;
 use kiosk_core::{views, Display, KioskError, TEXT_SIZES};
 use slint::{ComponentHandle, Model};
 
@@ -55,7 +56,7 @@ pub fn apply_text_size(window: &AppWindow, display: Display) {
 
 /// Fills the home screen from the kiosk.
 pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskError> {
-    let (view, display) = {
+    let (view, display, language) = {
         let kiosk = controller.kiosk();
         controller.stick_changed(kiosk.stick_present());
         let version = kiosk.programme_version();
@@ -64,7 +65,7 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
         if view.stick_in && offers.is_none() {
             controller.check_stick(kiosk.stick_scan()?, version);
         }
-        (view, kiosk.display())
+        (view, kiosk.display(), kiosk.language())
     };
     apply_text_size(window, display);
     let adapter = window.global::<HomeAdapter>();
@@ -78,13 +79,11 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_can_export(view.can_export);
     adapter.set_export_button(view.export_button.into());
     adapter.set_can_export_all(view.can_export_all);
-    adapter.set_text_size_name(
-        TEXT_SIZES
-            .get(usize::from(display.text_size))
-            .copied()
-            .unwrap_or_default()
-            .into(),
-    );
+    let size = TEXT_SIZES
+        .get(usize::from(display.text_size))
+        .copied()
+        .unwrap_or_default();
+    adapter.set_text_size_name(tr(language, size).into());
     adapter.set_message("".into());
     Ok(())
 }

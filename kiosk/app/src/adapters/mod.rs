@@ -17,7 +17,7 @@ use std::rc::Rc;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::controller::Controller;
-use crate::ui::{Activity, AppAdapter, AppWindow, TextOps};
+use crate::ui::{Activity, AppAdapter, AppWindow, LanguageAdapter, Screen, TextOps};
 
 pub use navigate::Navigate;
 
@@ -55,6 +55,24 @@ pub fn connect_all(window: &AppWindow, controller: &Rc<Controller>) {
             c.activity();
             if let Some(w) = c.window() {
                 w.global::<AppAdapter>().set_idle_warning("".into());
+            }
+        }));
+    window
+        .global::<LanguageAdapter>()
+        .on_switch(with(controller, |c| {
+            {
+                let mut kiosk = c.kiosk();
+                let next = navigate::other(kiosk.language());
+                kiosk.set_language(next);
+            }
+            // Refill the screen showing: its words and texts change at once.
+            match (c.screen(), c.window()) {
+                (Screen::SignIn, Some(window)) => {
+                    if let Err(e) = sign_in::refill(&window, c) {
+                        c.fail(e);
+                    }
+                }
+                (screen, _) => c.show(screen),
             }
         }));
     window.global::<TextOps>().on_drop_last(|text| {

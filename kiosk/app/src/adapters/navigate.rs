@@ -6,11 +6,12 @@
 
 use std::rc::Rc;
 
+use kiosk_core::Language;
 use kiosk_core::{views, IdleState, KioskError};
 use slint::ComponentHandle;
 
 use crate::controller::Controller;
-use crate::ui::{AppAdapter, AppWindow, AttendanceAdapter, HomeAdapter, Screen};
+use crate::ui::{AppAdapter, AppWindow, AttendanceAdapter, HomeAdapter, LanguageAdapter, Screen};
 
 /// Moving between screens (see the module docs).
 pub trait Navigate {
@@ -86,20 +87,23 @@ impl Navigate for Rc<Controller> {
     /// screen's clocks and the notes' glance, and home noticing a stick and
     /// showing what the worker found on it.
     fn on_tick(&self) {
-        let (idle, stick) = {
+        let (idle, stick, language) = {
             let Some(mut kiosk) = self.try_kiosk() else {
                 return;
             };
             (
                 kiosk.check_idle().unwrap_or(IdleState::Active),
                 kiosk.stick_present(),
+                kiosk.language(),
             )
         };
         let Some(window) = self.window() else { return };
         let screen = self.screen();
-        window
-            .global::<AppAdapter>()
-            .set_idle_warning(views::idle_warning(idle).unwrap_or_default().into());
+        window.global::<AppAdapter>().set_idle_warning(
+            views::idle_warning(idle, language)
+                .unwrap_or_default()
+                .into(),
+        );
         if idle == IdleState::Locked && screen != Screen::SignIn {
             self.lock_screen();
             return;
@@ -121,6 +125,7 @@ impl Navigate for Rc<Controller> {
 
 /// Fills the adapter of `screen` from the kiosk.
 fn fill(c: &Controller, window: &AppWindow, screen: Screen) -> Result<(), KioskError> {
+    speak(window, c.kiosk().language());
     match screen {
         Screen::SignIn => super::sign_in::refresh(window, c),
         Screen::Home => super::home::refresh(window, c),
@@ -143,4 +148,24 @@ fn fill(c: &Controller, window: &AppWindow, screen: Screen) -> Result<(), KioskE
             Ok(())
         }
     }
+}
+
+/// Makes the screen's own words (`@tr`) those of `language`, and offers
+/// the other language on the switch.
+pub fn speak(window: &AppWindow, language: Language) {
+    let adapter = window.global::<LanguageAdapter>();
+    if adapter.get_language() != language.code() {
+        // Only fails for a language the UI has no catalogue for; the test
+        // of the catalogue makes sure every one has.
+        let _ = slint::select_bundled_translation(language.code());
+        adapter.set_language(language.code().into());
+    }
+    adapter.set_other(other(language).name().into());
+}
+
+/// The language the switch offers: the next one after `language`.
+pub fn other(language: Language) -> Language {
+    let all = Language::ALL;
+    let i = all.iter().position(|l| *l == language).unwrap_or(0);
+    all[(i + 1) % all.len()]
 }

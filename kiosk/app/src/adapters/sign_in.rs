@@ -7,6 +7,7 @@ use std::rc::Rc;
 use kiosk_core::{views, SignInError};
 use slint::ComponentHandle;
 
+use super::navigate::speak;
 use super::strings;
 use super::Navigate;
 use crate::controller::Controller;
@@ -50,7 +51,7 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
                         return c.fail(e);
                     }
                 }
-                adapter.set_message(e.to_string().into());
+                adapter.set_message(e.said(c.kiosk().language()).into());
                 refresh_lockout(&window, &c);
             }
         }
@@ -61,6 +62,18 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
 pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), kiosk_core::KioskError> {
     let chosen = views::sign_in_preselected(&controller.kiosk())?;
     fill(window, controller, chosen.as_deref())
+}
+
+/// Fills the sign-in screen again for whoever was chosen (after the
+/// language switch).
+pub fn refill(window: &AppWindow, controller: &Controller) -> Result<(), kiosk_core::KioskError> {
+    let chosen = window.global::<SignInAdapter>().get_chosen();
+    speak(window, controller.kiosk().language());
+    fill(
+        window,
+        controller,
+        Some(chosen.as_str()).filter(|c| !c.is_empty()),
+    )
 }
 
 /// Fills the sign-in screen with the PIN pad for `chosen`, or asking who is

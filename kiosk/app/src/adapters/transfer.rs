@@ -6,6 +6,7 @@
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
+use kiosk_core::words::tr;
 use kiosk_core::{views, ExportScope, Kiosk, KioskError, OfferStatus};
 use slint::ComponentHandle;
 
@@ -43,7 +44,7 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
                 move |kiosk, progress| {
                     kiosk
                         .export_everything_again(confirmed, progress)
-                        .map(|o| views::exported(&o))
+                        .map(|o| views::exported(&o, kiosk.language()))
                 },
             ),
             Err(e) => adapter.set_message(e.to_string().into()),
@@ -77,7 +78,11 @@ pub fn start_import(controller: &Rc<Controller>) {
         controller,
         "Importing a content update",
         "Checking the signature and installing…",
-        move |kiosk, progress| kiosk.import(&pack, progress).map(|o| views::imported(&o)),
+        move |kiosk, progress| {
+            kiosk
+                .import(&pack, progress)
+                .map(|o| views::imported(&o, kiosk.language()))
+        },
     );
 }
 
@@ -90,7 +95,7 @@ pub fn start_export(controller: &Rc<Controller>) {
         move |kiosk, progress| {
             kiosk
                 .export_to_stick(ExportScope::New, progress)
-                .map(|o| views::exported(&o))
+                .map(|o| views::exported(&o, kiosk.language()))
         },
     );
 }
@@ -100,8 +105,8 @@ type Work =
 
 fn run_in_background(
     controller: &Rc<Controller>,
-    title: &str,
-    stage: &str,
+    title: &'static str,
+    stage: &'static str,
     work: impl FnOnce(&mut Kiosk, &mut dyn FnMut(u64, u64)) -> Result<views::Done, KioskError>
         + Send
         + 'static,
@@ -113,8 +118,9 @@ fn run_in_background(
         return;
     }
     let adapter = window.global::<TransferAdapter>();
-    adapter.set_title(title.into());
-    adapter.set_stage(stage.into());
+    let language = controller.kiosk().language();
+    adapter.set_title(tr(language, title).into());
+    adapter.set_stage(tr(language, stage).into());
     adapter.set_progress(0.0);
     adapter.set_show_progress(true);
     adapter.set_result("".into());

@@ -66,7 +66,7 @@ impl Kiosk {
     pub fn sign_in_locked(&self, facilitator: Option<&str>) -> Result<Option<String>, KioskError> {
         Ok(self
             .current_lock(facilitator)?
-            .map(|(scope, d)| auth::lock_text(&scope, d)))
+            .map(|(scope, d)| auth::lock_text(self.language, &scope, d)))
     }
 
     /// The facilitators who can sign in here, by id: the sign-in screen

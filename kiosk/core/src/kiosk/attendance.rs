@@ -4,10 +4,13 @@
 
 use zeroize::Zeroizing;
 
+use content_pack::Language;
+
 use super::Kiosk;
 use crate::error::KioskError;
 use crate::pseudonym::Pseudonym;
 use crate::runner::{self, Event};
+use crate::words::trf;
 
 /// One attendee as the attendance list shows them: never a prison number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,9 +38,9 @@ pub struct Added {
 }
 
 impl Added {
-    /// The line to show: "Participant 7 added".
-    pub fn message(&self) -> String {
-        format!("{} added", self.label)
+    /// The line to show: "Participant 7 added", in `l`.
+    pub fn message(&self, l: Language) -> String {
+        trf(l, "Participant {} added", &[&self.number])
     }
 }
 

@@ -188,7 +188,10 @@ fn a_whole_session_with_twelve_attendees_and_a_summary() {
     for (i, n) in numbers.iter().enumerate() {
         let added = k.add_participant(n.to_string()).unwrap();
         assert_eq!(added.label, format!("Participant {}", i + 1));
-        assert_eq!(added.message(), format!("Participant {} added", i + 1));
+        assert_eq!(
+            added.message(content_pack::Language::En),
+            format!("Participant {} added", i + 1)
+        );
     }
     // The same person again (typed differently) is refused, naming the label.
     let e = k.add_participant("a 1234 bc".into()).unwrap_err();
@@ -292,7 +295,7 @@ fn idle_lock_is_short_outside_a_session_long_with_a_warning_during_one_and_resum
         IdleState::Warning { seconds_left: 45 }
     );
     assert_eq!(
-        kiosk_core::views::idle_warning(k.idle_state()).unwrap(),
+        kiosk_core::views::idle_warning(k.idle_state(), k.language()).unwrap(),
         "Nobody has touched the screen for a while. It locks in 0:45. Tap to keep it open."
     );
     // Any touch dismisses it.

@@ -11,3 +11,4 @@ mod rotation;
 mod runner_props;
 mod util;
 mod views;
+mod words;

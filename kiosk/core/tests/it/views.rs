@@ -325,3 +325,81 @@ fn how_was_today_is_offered_at_check_out_counts_hands_and_survives_a_restart() {
     let counts: Vec<u32> = panel.answers.iter().map(|a| a.count).collect();
     assert_eq!(counts, [2, 1, 0]);
 }
+
+/// The language switch changes the screen's words and the room's texts at
+/// once; a sign-out goes back to the kiosk's own language, which
+/// `kiosk.toml` sets.
+#[test]
+fn in_welsh_the_run_view_shows_the_welsh_texts_and_words_until_sign_out() {
+    use content_pack::Language;
+    let tk = provisioned();
+    let mut k = tk.signed_in();
+    let session = k.sessions()[0].clone();
+    k.start_session(&session.id).unwrap();
+    let english = views::run(&k).unwrap();
+    k.set_language(Language::Cy);
+    let welsh = views::run(&k).unwrap();
+    let phase = &session.phases[0];
+    let cy = &phase.text.translations[&Language::Cy];
+    assert_eq!(welsh.text, cy.standard);
+    assert_eq!(
+        welsh.phase_title,
+        phase.title.translations[&Language::Cy].standard
+    );
+    assert_eq!(
+        welsh.heading,
+        format!(
+            "Sesiwn 1: {}",
+            session.title.translations[&Language::Cy].standard
+        )
+    );
+    assert_eq!(welsh.pills[1].title, "Rownd agoriadol");
+    assert!(
+        welsh.progress.starts_with("Rhan 1 o 5"),
+        "{}",
+        welsh.progress
+    );
+    assert_ne!(welsh.attendance, english.attendance);
+    // Plain words in Welsh are the plain Welsh.
+    let d = k.display();
+    k.set_display(kiosk_core::Display {
+        plain_words: true,
+        ..d
+    })
+    .unwrap();
+    assert_eq!(views::run(&k).unwrap().text, cy.plain);
+    // The tool screen and the session list speak Welsh too.
+    let tool_id = session.phases[3].tools[0].clone();
+    let tool = views::tool(&k, &tool_id).unwrap();
+    let content = k.programme().unwrap().tool(&tool_id).unwrap().clone();
+    assert_eq!(tool.name, content.name.translations[&Language::Cy].plain);
+    assert_eq!(
+        tool.steps[0],
+        content.steps[0].translations[&Language::Cy].plain
+    );
+    assert!(views::choose(&k)[0].title.starts_with("Pwynt 1: "));
+
+    k.sign_out().unwrap();
+    assert_eq!(
+        k.language(),
+        Language::En,
+        "back to the kiosk's own language"
+    );
+
+    // A kiosk set up in Welsh starts in Welsh, and goes back to it.
+    let dir = kiosk_core::DataDir::new(&tk.dir);
+    let mut config = kiosk_core::KioskConfig::load(&dir).unwrap();
+    config.language = Language::Cy;
+    std::fs::write(dir.config(), config.to_toml().unwrap()).unwrap();
+    let mut k = tk.open();
+    assert_eq!(k.language(), Language::Cy);
+    assert!(views::sign_in(&k, None)
+        .unwrap()
+        .programme
+        .contains("fersiwn"));
+    k.set_language(Language::En);
+    k.sign_in(crate::util::FACILITATOR, crate::util::PIN)
+        .unwrap();
+    k.sign_out().unwrap();
+    assert_eq!(k.language(), Language::Cy);
+}
