@@ -249,6 +249,8 @@ pub fn verify(a: VerifyArgs) -> anyhow::Result<()> {
 struct InspectJson<'a> {
     verified: bool,
     manifest: &'a Manifest,
+    /// The languages besides English, each with its approval reference.
+    translations: &'a [content_pack::Translation],
     sessions: Vec<SessionJson<'a>>,
     tools: Vec<ToolJson<'a>>,
 }
@@ -290,6 +292,7 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
         let out = InspectJson {
             verified,
             manifest: &manifest,
+            translations: &programme.translations,
             sessions: sessions_json(&programme),
             tools: programme
                 .tools
@@ -333,6 +336,14 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
         t(&manifest.approval.approved_by),
         t(&manifest.approval.reference)
     )?;
+    let mut languages = vec!["English".to_owned()];
+    languages.extend(
+        programme
+            .translations
+            .iter()
+            .map(|tr| format!("{} ({})", tr.language.english_name(), t(&tr.reference))),
+    );
+    writeln!(out, "languages: {}", languages.join("; "))?;
     writeln!(
         out,
         "files:     {} ({} bytes)",

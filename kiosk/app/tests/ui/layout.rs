@@ -17,6 +17,8 @@ use kiosk::ui::{
     AppAdapter, AppWindow, RunAdapter, Screen, Theme, ToolAdapter, TransferAdapter, WorksheetBox,
 };
 use kiosk_core::provision::set_facilitator_pin;
+use kiosk_core::words::{tr, trf};
+use kiosk_core::Language;
 use slint::{ComponentHandle, Model};
 
 use crate::util::*;
@@ -542,9 +544,15 @@ fn start_session(window: &AppWindow) {
     assert_eq!(screen(window), Screen::Choose);
 }
 
-/// Chooses the first session that uses `tool_id` (or the first session).
-fn choose_session_with(window: &AppWindow, controller: &Controller, tool_id: &str) {
-    let (number, title) = {
+/// Chooses the first session that uses `tool_id` (or the first session),
+/// by its button in `language`.
+fn choose_session_with(
+    window: &AppWindow,
+    controller: &Controller,
+    tool_id: &str,
+    language: Language,
+) {
+    let label = {
         let kiosk = controller.kiosk();
         let p = kiosk.programme().unwrap();
         let s = p
@@ -552,9 +560,13 @@ fn choose_session_with(window: &AppWindow, controller: &Controller, tool_id: &st
             .iter()
             .find(|s| s.tool_ids().contains(&tool_id))
             .unwrap_or(&p.sessions[0]);
-        (s.number, s.title.standard.clone())
+        trf(
+            language,
+            "Session {}: {}",
+            &[&s.number, &s.title.pick_in(language, false)],
+        )
     };
-    press(window, &format!("Session {number}: {title}"));
+    press(window, &label);
     assert_eq!(screen(window), Screen::Run);
 }
 
@@ -708,6 +720,18 @@ fn check_tool_everywhere(window: &AppWindow, what: &str, problems: &mut Tally) {
 
 #[test]
 fn every_screen_fits_at_every_size_and_text_size() {
+    tour(Language::En);
+}
+
+/// The same tour in Welsh: its words are longer, and the room's texts are
+/// the programme's Welsh.
+#[test]
+fn every_screen_fits_in_welsh_too() {
+    tour(Language::Cy);
+}
+
+/// Visits every screen in `language` and fails listing every layout problem.
+fn tour(language: Language) {
     // The software renderer, so that LAYOUT_SHOTS can take snapshots; the
     // platform is per test thread.
     software_renderer();
@@ -726,6 +750,10 @@ fn every_screen_fits_at_every_size_and_text_size() {
     let (window, controller) = window(fixture.open());
     let mut tally = Tally::default();
     let p = &mut tally;
+    if language != Language::En {
+        press(&window, &format!("Language: {}", language.name()));
+    }
+    assert_eq!(controller.kiosk().language(), language);
 
     check_everywhere(&window, "sign-in, who is signing in", p);
     press(&window, "Sign in as sam");
@@ -741,7 +769,7 @@ fn every_screen_fits_at_every_size_and_text_size() {
 
     start_session(&window);
     check_everywhere(&window, "choose", p);
-    choose_session_with(&window, &controller, "cost-benefit");
+    choose_session_with(&window, &controller, "cost-benefit", language);
     let mut phase = 1;
     loop {
         let kind = window.global::<RunAdapter>().get_phase_title();
@@ -766,8 +794,9 @@ fn every_screen_fits_at_every_size_and_text_size() {
         }
         if is_last_phase(&window) {
             // "How was today?" with every hand counted.
+            let answer = tr(language, "It did not help");
             for _ in 0..12 {
-                press(&window, "One hand more for It did not help");
+                press(&window, &format!("One hand more for {answer}"));
             }
             check_everywhere(&window, "run, check-out, 12 hands counted", p);
             break;

@@ -11,3 +11,4 @@ mod session;
 mod sign_in;
 mod transfer;
 mod util;
+mod welsh;

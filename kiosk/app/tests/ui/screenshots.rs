@@ -17,7 +17,7 @@ fn out_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
 }
 
-fn snap(window: &AppWindow, name: &str) {
+pub fn snap(window: &AppWindow, name: &str) {
     let update = std::env::var_os("UPDATE_SCREENSHOTS").is_some_and(|v| v == "1");
     for (w, h) in SIZES {
         window.window().set_size(slint::PhysicalSize::new(w, h));

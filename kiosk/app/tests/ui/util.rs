@@ -240,7 +240,12 @@ pub fn start_session(window: &AppWindow, controller: &Controller, number: u32) {
             .find(|s| s.number == number)
             .expect("the sample has this session")
             .clone();
-        format!("Session {}: {}", s.number, s.title.standard)
+        let l = kiosk.language();
+        kiosk_core::words::trf(
+            l,
+            "Session {}: {}",
+            &[&s.number, &s.title.pick_in(l, false)],
+        )
     };
     press(window, &label);
     assert_eq!(screen(window), Screen::Run);
