@@ -51,8 +51,9 @@ pub use keys::{
 pub use language::{Language, UnknownLanguage};
 pub use manifest::{Approval, FileEntry, Manifest, PackPath, FORMAT_VERSION, PRODUCT};
 pub use programme::{
-    GuideSection, ParticipantText, Phase, PhaseKind, Point, PointPicture, Programme, RoomText,
-    Session, Tool, Translated, Translation, Worksheet, WorksheetField, WorksheetKind,
+    Audio, AudioMade, GuideSection, ParticipantText, Phase, PhaseKind, Point, PointPicture,
+    Programme, RoomText, Session, Tool, Translated, Translation, Worksheet, WorksheetField,
+    WorksheetKind, AUDIO_EXTENSIONS,
 };
 pub use rotation::{sign_rotation, Rotation};
 pub use rules::{Broken, Finding, Place};

@@ -209,7 +209,43 @@ pub struct ParticipantText {
     /// The same two versions in other languages.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub translations: BTreeMap<Language, Translated>,
+    /// Recordings of the text read aloud, one per language and version at
+    /// most; a version without one has no Read aloud control.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audio: Vec<Audio>,
 }
+
+/// One version of a room text read aloud: a file the pack carries, signed
+/// and hashed like every other, and when each sentence starts in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audio {
+    /// The language read.
+    pub language: Language,
+    /// Whether it reads the plain version.
+    pub plain: bool,
+    /// The file, under `media/audio/` in the pack (`.ogg`, `.flac`, `.wav`
+    /// or `.mp3`).
+    pub file: String,
+    /// Where each sentence (as [`crate::readability::sentences`] splits the
+    /// text) starts, in milliseconds from the start, in order.
+    pub sentence_ms: Vec<u32>,
+    /// How it was made.
+    pub made: AudioMade,
+}
+
+/// Who read a text aloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AudioMade {
+    /// A person, recorded by the content team.
+    Recorded,
+    /// espeak-ng, at `pack build --speak`.
+    Synthesised,
+}
+
+/// Audio file types a pack may carry (by name; the kiosk decodes them).
+pub const AUDIO_EXTENSIONS: [&str; 4] = ["ogg", "flac", "wav", "mp3"];
 
 /// A participant text's two versions in one language other than English.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,6 +264,7 @@ impl ParticipantText {
             standard: standard.into(),
             plain: plain.into(),
             translations: BTreeMap::new(),
+            audio: Vec::new(),
         }
     }
 
@@ -262,6 +299,13 @@ impl ParticipantText {
             Some(t) => &t.standard,
             None => self.pick(plain),
         }
+    }
+
+    /// The recording of the version in `language`, if the pack has one.
+    pub fn audio_in(&self, language: Language, plain: bool) -> Option<&Audio> {
+        self.audio
+            .iter()
+            .find(|a| a.language == language && a.plain == plain)
     }
 
     /// Whether both English versions are blank.
@@ -561,6 +605,27 @@ impl Programme {
         out
     }
 
+    /// Calls `f` on every text the room sees, as [`Programme::room_texts`]
+    /// lists them, to change it (`pack build --speak` adds recordings).
+    pub fn each_room_text_mut(&mut self, mut f: impl FnMut(&mut ParticipantText)) {
+        for tool in &mut self.tools {
+            f(&mut tool.name);
+            f(&mut tool.summary);
+            tool.steps.iter_mut().for_each(&mut f);
+            for field in &mut tool.worksheet.fields {
+                f(&mut field.label);
+                f(&mut field.prompt);
+            }
+        }
+        for session in &mut self.sessions {
+            f(&mut session.title);
+            for phase in &mut session.phases {
+                f(&mut phase.title);
+                f(&mut phase.text);
+            }
+        }
+    }
+
     /// Paths under `media/` the programme refers to: phases', tools' and
     /// points' pictures.
     pub fn media_paths(&self) -> BTreeSet<&str> {
@@ -570,6 +635,11 @@ impl Programme {
             .filter_map(|p| p.media.as_deref())
             .chain(self.tools.iter().map(|t| t.picture.as_str()))
             .chain(self.point_pictures.iter().map(|p| p.picture.as_str()))
+            .chain(
+                self.room_texts()
+                    .into_iter()
+                    .flat_map(|t| t.text.audio.iter().map(|a| a.file.as_str())),
+            )
             .collect()
     }
 
@@ -644,6 +714,44 @@ impl RoomText<'_> {
                         l.english_name()
                     )));
                 }
+            }
+        }
+        for (i, a) in self.text.audio.iter().enumerate() {
+            let version = if a.plain { plain } else { standard };
+            let field = format!("audio {} ({version}, {})", i + 1, a.language);
+            let words = self.text.pick_in(a.language, a.plain);
+            let claimed =
+                a.language == Language::En || translations.iter().any(|t| t.language == a.language);
+            let sentences = crate::readability::sentences(words).len();
+            let problem = if !claimed || words.trim().is_empty() {
+                Some("there is no such text to read".to_owned())
+            } else if self.text.audio[..i]
+                .iter()
+                .any(|b| b.language == a.language && b.plain == a.plain)
+            {
+                Some("the text has another recording in this language and version".to_owned())
+            } else if !a.file.starts_with("media/audio/")
+                || crate::PackPath::new(&a.file).is_err()
+                || !AUDIO_EXTENSIONS
+                    .iter()
+                    .any(|e| a.file.rsplit_once('.').is_some_and(|(_, x)| x == *e))
+            {
+                Some(format!(
+                    "`{}` must be a .ogg, .flac, .wav or .mp3 file under media/audio/",
+                    a.file
+                ))
+            } else if a.sentence_ms.len() != sentences
+                || a.sentence_ms.windows(2).any(|w| w[0] >= w[1])
+            {
+                Some(format!(
+                    "it times {} sentences, the text has {sentences}; each starts after the one before",
+                    a.sentence_ms.len()
+                ))
+            } else {
+                None
+            };
+            if let Some(p) = problem {
+                return Err(within(format!("{field}: {p}")));
             }
         }
         if let Some(l) = self

@@ -112,6 +112,31 @@ pub fn words(text: &str) -> Vec<&str> {
     out
 }
 
+/// The sentences of `text`, in order, each trimmed: a run of `.`, `!` or
+/// `?` followed by a space or the end closes one, and so does the end of a
+/// line (a heading or a list line without a full stop is a sentence too).
+/// The kiosk reads a text aloud and highlights it sentence by sentence in
+/// exactly these pieces.
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let ends = matches!(c, '.' | '!' | '?');
+            let next = chars.get(k + 1).map(|&(_, n)| n);
+            if ends && next.is_none_or(char::is_whitespace) {
+                let end = i + c.len_utf8();
+                out.push(line[start..end].trim());
+                start = end;
+            }
+        }
+        out.push(line[start..].trim());
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
 /// Sentences in `text`: runs of `.`, `!` or `?` end one; at least 1.
 pub fn sentence_count(text: &str) -> usize {
     let mut sentences = 0;

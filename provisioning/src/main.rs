@@ -17,6 +17,7 @@ mod pack;
 mod password;
 mod progress;
 mod site;
+mod speak;
 
 use std::process::ExitCode;
 

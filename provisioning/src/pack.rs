@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use content_pack::untrusted;
 
-use crate::progress;
+use crate::{progress, speak};
 
 #[derive(Args)]
 pub struct BuildArgs {
@@ -35,6 +35,11 @@ pub struct BuildArgs {
     /// Replace the file at --out if there is one.
     #[arg(long)]
     force: bool,
+    /// Read every text the room sees aloud with espeak-ng (in English and
+    /// each language of the pack) where no recording was made, and carry
+    /// the audio in the pack.
+    #[arg(long)]
+    speak: bool,
     /// Optional expiry: a date (2027-06-30: kiosks refuse the pack once that
     /// day is over, UTC) or a time (RFC 3339, 2027-06-30T12:00:00Z).
     #[arg(long, value_name = "DATE", value_parser = parse_expiry)]
@@ -160,7 +165,25 @@ pub fn build(a: BuildArgs) -> anyhow::Result<()> {
             a.out.display()
         );
     }
-    let source = load_and_check(&a.source, "; no pack was built: fix them and build again")?;
+    let mut source = load_and_check(&a.source, "; no pack was built: fix them and build again")?;
+    // The audio is made before the password is asked for, and lives until
+    // the pack is written.
+    let work = tempfile::tempdir().context("cannot make a folder for the audio")?;
+    let spoken = if a.speak {
+        let started = std::time::Instant::now();
+        let bar = progress::count("reading aloud", 0);
+        let spoken = speak::speak(&mut source, work.path(), &|done, total| {
+            progress::update(&bar, done, total)
+        })?;
+        bar.finish_and_clear();
+        format!(
+            "{} (in {:.0} s)",
+            audio_line(&spoken),
+            started.elapsed().as_secs_f64()
+        )
+    } else {
+        audio_line(&speak::census(&mut source.programme).0)
+    };
     let rotations = a
         .rotation
         .iter()
@@ -185,7 +208,7 @@ pub fn build(a: BuildArgs) -> anyhow::Result<()> {
     .with_context(|| format!("cannot build the pack from {}", a.source.display()))?;
     bar.finish_and_clear();
     crate::emit(&format!(
-        "built {}: pack {} version {}, {} sessions, {} tools, {} files, {} bytes, signed by key {}",
+        "built {}: pack {} version {}, {} sessions, {} tools, {} files, {} bytes, signed by key {}\n{spoken}",
         a.out.display(),
         manifest.pack_id,
         manifest.version,
@@ -195,6 +218,38 @@ pub fn build(a: BuildArgs) -> anyhow::Result<()> {
         manifest.total_bytes(),
         manifest.signer_key_id
     ))
+}
+
+/// "audio: 1964 texts read aloud by espeak-ng (en 982, cy 982), 0 recorded, 0 without; 1700 files, 41 MB, 251 min".
+fn audio_line(s: &speak::Spoken) -> String {
+    let by_language: Vec<String> = s
+        .synthesised
+        .iter()
+        .map(|(l, n)| format!("{l} {n}"))
+        .collect();
+    let synthesised: usize = s.synthesised.values().sum();
+    let mut line = format!(
+        "audio: {synthesised} texts read aloud by espeak-ng{}, {} with a person's recording, {} without audio",
+        if by_language.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", by_language.join(", "))
+        },
+        s.recorded,
+        s.without
+    );
+    if s.files > 0 {
+        line.push_str(&format!(
+            "; {} files, {:.1} MB, {} min of speech",
+            s.files,
+            s.bytes as f64 / 1e6,
+            s.ms / 60_000
+        ));
+    }
+    if s.without > 0 {
+        line.push_str(" (give --speak to read them aloud)");
+    }
+    line
 }
 
 pub fn verify(a: VerifyArgs) -> anyhow::Result<()> {

@@ -1,5 +1,6 @@
 //! Integration tests of the content-pack crate, compiled into one binary.
 
+mod audio;
 mod hostile;
 mod powercut;
 mod processes;

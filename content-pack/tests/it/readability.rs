@@ -162,3 +162,23 @@ fn a_dictionary_counter_agrees_and_every_field_passes_by_its_count_too() {
         hard.join("\n")
     );
 }
+
+/// The pieces the kiosk reads aloud and highlights one at a time.
+#[test]
+fn sentences_split_at_full_stops_and_line_ends_only() {
+    use content_pack::readability::sentences;
+    assert_eq!(
+        sentences("Welcome to InsideOut. It is based on SMART Recovery!\nYou choose.\nPoint 1: motivation"),
+        [
+            "Welcome to InsideOut.",
+            "It is based on SMART Recovery!",
+            "You choose.",
+            "Point 1: motivation"
+        ]
+    );
+    assert_eq!(
+        sentences("Wait... what? Version 3.5 is out."),
+        ["Wait...", "what?", "Version 3.5 is out."]
+    );
+    assert!(sentences(" \n ").is_empty());
+}

@@ -165,7 +165,7 @@ fn take_attendance(window: &kiosk::ui::AppWindow) {
     // A 13th is refused with the reason.
     tap_keys(window, "Key", "Z9999ZZ");
     press(window, "Add participant");
-    assert!(attendance.get_message().contains("the group is full"));
+    assert!(attendance.get_message().contains("The group is full"));
     press(window, "Clear all");
 
     press(window, "Participant 3 left early");
