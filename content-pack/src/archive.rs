@@ -533,10 +533,12 @@ impl Reader {
         // The programme's bytes are kept as they are hashed: read once, so
         // what is checked is what was hashed.
         let programme = std::sync::Mutex::new(Vec::new());
-        located.par_iter().try_for_each(|l| {
+        // One read buffer per worker, not per file: a pack read aloud holds
+        // thousands of small audio files.
+        located.par_iter().try_for_each_init(Vec::new, |buf, l| {
             let keep = l.entry.path == PROGRAMME_NAME;
             let mut hasher = Sha256::new();
-            let mut buf = vec![0u8; 1 << 20];
+            buf.resize(1 << 20, 0);
             let mut pos = 0u64;
             while pos < l.entry.size {
                 let want = (l.entry.size - pos).min(buf.len() as u64) as usize;

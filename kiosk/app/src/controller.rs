@@ -15,13 +15,18 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use kiosk_core::views::ReadAloud;
 use kiosk_core::{Kiosk, PackOffer, StickScan};
 use slint::{ComponentHandle, Timer, TimerMode};
 
-use crate::ui::{AppAdapter, AppWindow, Screen};
+use crate::audio::{AudioError, Speaker};
+use crate::ui::{AppAdapter, AppWindow, RunAdapter, Screen};
 
 /// How often the clocks on screen and the idle check are refreshed.
 pub const TICK: Duration = Duration::from_secs(1);
+
+/// How often the sentence being read aloud is looked up while it reads.
+pub const READING_TICK: Duration = Duration::from_millis(100);
 
 /// The packs on the stick, checked by a worker thread (opening every pack on
 /// a stick must never hold up the screen).
@@ -57,6 +62,11 @@ pub struct Controller {
     /// The demo facilitator's PIN, shown on the sign-in screen in `--demo`.
     demo_pin: Option<String>,
     tick: Timer,
+    /// Read aloud: the speaker, what it is reading, and the quick timer
+    /// that moves the highlight while it reads.
+    speaker: RefCell<Speaker>,
+    reading: RefCell<Option<ReadAloud>>,
+    reading_tick: Timer,
 }
 
 impl Controller {
@@ -73,6 +83,9 @@ impl Controller {
             busy: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             demo_pin,
             tick: Timer::default(),
+            speaker: RefCell::default(),
+            reading: RefCell::new(None),
+            reading_tick: Timer::default(),
         })
     }
 
@@ -115,6 +128,68 @@ impl Controller {
     /// The demo PIN, if this is the demo.
     pub fn demo_pin(&self) -> Option<&str> {
         self.demo_pin.as_deref()
+    }
+
+    /// Starts reading `aloud` at `volume`, stopping what was read; the
+    /// highlight follows the recording (see [`Controller::reading_now`]).
+    pub fn read_aloud(
+        self: &Rc<Self>,
+        aloud: ReadAloud,
+        bytes: Vec<u8>,
+        volume: u8,
+    ) -> Result<(), AudioError> {
+        self.speaker.borrow_mut().play(bytes, volume)?;
+        *self.reading.borrow_mut() = Some(aloud);
+        let weak = Rc::downgrade(self);
+        self.reading_tick
+            .start(TimerMode::Repeated, READING_TICK, move || {
+                if let Some(c) = weak.upgrade() {
+                    c.on_reading_tick();
+                }
+            });
+        self.on_reading_tick();
+        Ok(())
+    }
+
+    /// Stops reading aloud (a second press, another phase, another screen).
+    pub fn stop_reading(&self) {
+        self.speaker.borrow_mut().stop();
+        self.reading.borrow_mut().take();
+        self.reading_tick.stop();
+        if let Some(w) = self.window() {
+            let adapter = w.global::<RunAdapter>();
+            adapter.set_reading(false);
+            adapter.set_reading_sentence(-1);
+        }
+    }
+
+    /// The text being read aloud and the sentence being read now, if any.
+    pub fn reading_now(&self) -> Option<(ReadAloud, usize)> {
+        let reading = self.reading.borrow();
+        let aloud = reading.as_ref()?;
+        let at = self.speaker.borrow().position()?;
+        let ms = u32::try_from(at.as_millis()).unwrap_or(u32::MAX);
+        Some((aloud.clone(), aloud.sentence_at(ms)))
+    }
+
+    fn on_reading_tick(&self) {
+        match self.reading_now() {
+            Some((aloud, sentence)) => {
+                if let Some(w) = self.window() {
+                    let adapter = w.global::<RunAdapter>();
+                    adapter.set_reading(true);
+                    adapter.set_sentences(crate::adapters::strings(&aloud.sentences));
+                    adapter.set_reading_sentence(sentence.try_into().unwrap_or(-1));
+                }
+            }
+            // The end of the recording.
+            None => self.stop_reading(),
+        }
+    }
+
+    /// The file being read aloud, if any.
+    pub fn reading_file(&self) -> Option<String> {
+        self.reading.borrow().as_ref().map(|r| r.file.clone())
     }
 
     /// The screen showing now.

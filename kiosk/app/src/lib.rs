@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 pub mod adapters;
+pub mod audio;
 pub mod controller;
 mod notify;
 pub mod ui;

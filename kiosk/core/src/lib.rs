@@ -116,7 +116,7 @@ pub use export::{ExportBacklog, ExportOutcome, ExportScope, StickExport};
 pub use handshake::{Handshake, HandshakeError, Release};
 pub use kiosk::{
     Added, AttendeeView, AuthState, Display, IdleState, Kiosk, PhaseTiming, RunSummary, RunView,
-    SignedIn, StaffConfirmed, TEXT_SIZES,
+    SignedIn, StaffConfirmed, MAX_VOLUME, TEXT_SIZES,
 };
 pub use provision::{InitOptions, KioskIdentity, Overwrite, PinChange};
 pub use pseudonym::{Pseudonym, Pseudonymiser};

@@ -335,6 +335,51 @@ pub struct RunScreen {
     pub can_go_next: bool,
     /// At check-out: "How was today?", the show of hands.
     pub hands: Option<HandsPanel>,
+    /// The words for the group read aloud, when the pack has a recording of
+    /// them in this language and version; no Read aloud control otherwise.
+    pub read_aloud: Option<ReadAloud>,
+}
+
+/// A text that can be read aloud: its recording, and its sentences with
+/// when each starts, so the one being read can be highlighted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadAloud {
+    /// The recording's file in the installed pack (for [`Kiosk::recording`]).
+    pub file: String,
+    /// The text's sentences, as [`content_pack::readability::sentences`]
+    /// splits it.
+    pub sentences: Vec<String>,
+    /// When each sentence starts, in milliseconds.
+    pub starts_ms: Vec<u32>,
+}
+
+impl ReadAloud {
+    /// The version of `text` in `l` (plain if `plain`), if it has a
+    /// recording that times every sentence.
+    pub fn of(
+        text: &content_pack::ParticipantText,
+        l: content_pack::Language,
+        plain: bool,
+    ) -> Option<ReadAloud> {
+        let audio = text.audio_in(l, plain)?;
+        let sentences: Vec<String> = content_pack::readability::sentences(text.pick_in(l, plain))
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        (sentences.len() == audio.sentence_ms.len()).then(|| ReadAloud {
+            file: audio.file.clone(),
+            sentences,
+            starts_ms: audio.sentence_ms.clone(),
+        })
+    }
+
+    /// The sentence being read `ms` into the recording.
+    pub fn sentence_at(&self, ms: u32) -> usize {
+        self.starts_ms
+            .iter()
+            .rposition(|&start| start <= ms)
+            .unwrap_or(0)
+    }
 }
 
 /// One answer of "How was today?" and its hands.
@@ -465,6 +510,7 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
         can_go_back: v.can_go_back,
         can_go_next: v.can_go_next,
         hands: s.at_check_out().then(|| hands_panel(s, l)),
+        read_aloud: ReadAloud::of(&v.phase.text, l, plain_words),
     })
 }
 
@@ -510,6 +556,8 @@ pub struct ToolScreen {
     pub summary: String,
     /// Its steps.
     pub steps: Vec<String>,
+    /// Each step read aloud, where the pack has a recording of it.
+    pub steps_aloud: Vec<Option<ReadAloud>>,
     /// "grid", "list" or "rating".
     pub kind: &'static str,
     /// The tool's picture (SVG bytes), if the run carries it.
@@ -533,6 +581,7 @@ pub fn tool(k: &Kiosk, id: &str) -> Option<ToolScreen> {
             .iter()
             .map(|s| s.pick_in(l, plain).to_owned())
             .collect(),
+        steps_aloud: t.steps.iter().map(|s| ReadAloud::of(s, l, plain)).collect(),
         kind: match t.worksheet.kind {
             WorksheetKind::Grid => "grid",
             WorksheetKind::List => "list",

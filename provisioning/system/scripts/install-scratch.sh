@@ -49,7 +49,7 @@ uid=$(echo "$entry" | cut -d: -f3)
 [ "$(echo "$entry" | cut -d: -f6)" = /var/lib/insideout-kiosk ] || fail "kiosk home is not the data folder: $entry"
 [ "$(echo "$entry" | cut -d: -f7)" = /usr/sbin/nologin ] || fail "kiosk user has a login shell: $entry"
 gid=$(grep '^kiosk:' "$root/etc/group" | cut -d: -f3) || fail "no kiosk group"
-for group in video render input; do
+for group in video render input audio; do
     grep "^$group:" "$root/etc/group" | cut -d: -f4 | tr ',' '\n' | grep -qx kiosk || fail "kiosk is not in group $group"
 done
 echo "user: $entry"

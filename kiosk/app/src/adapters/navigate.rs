@@ -126,6 +126,9 @@ impl Navigate for Rc<Controller> {
 /// Fills the adapter of `screen` from the kiosk.
 fn fill(c: &Controller, window: &AppWindow, screen: Screen) -> Result<(), KioskError> {
     speak(window, c.kiosk().language());
+    if screen != Screen::Run {
+        c.stop_reading();
+    }
     match screen {
         Screen::SignIn => super::sign_in::refresh(window, c),
         Screen::Home => super::home::refresh(window, c),

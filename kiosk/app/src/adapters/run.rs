@@ -54,6 +54,31 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
             super::tool::open(&c, &id);
         }
     });
+    adapter.on_read_aloud(with(controller, |c| {
+        if let Some(w) = c.window() {
+            w.global::<RunAdapter>().set_aloud_problem("".into());
+        }
+        if c.reading_file().is_some() {
+            return c.stop_reading();
+        }
+        let (aloud, bytes, volume) = {
+            let kiosk = c.kiosk();
+            let Some(aloud) = views::run(&kiosk).and_then(|v| v.read_aloud) else {
+                return;
+            };
+            let bytes = kiosk.recording(&aloud.file);
+            (aloud, bytes, kiosk.display().volume)
+        };
+        let played = match bytes {
+            Ok(bytes) => c
+                .read_aloud(aloud, bytes, volume)
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let (Err(problem), Some(w)) = (played, c.window()) {
+            w.global::<RunAdapter>().set_aloud_problem(problem.into());
+        }
+    }));
     adapter.on_choose_tool(with(controller, |c| c.show(Screen::Tools)));
     adapter.on_open_attendance(with(controller, |c| c.show(Screen::Attendance)));
     adapter.on_finish(with(controller, |c| c.show(Screen::Finish)));
@@ -92,6 +117,13 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_phase_index(current.try_into().unwrap_or(0));
     adapter.set_phase_title(view.phase_title.into());
     adapter.set_text(view.text.into());
+    // Another phase, language or version: what was read aloud is not on
+    // the screen any more.
+    let file = view.read_aloud.as_ref().map(|a| a.file.clone());
+    if controller.reading_file().is_some() && controller.reading_file() != file {
+        controller.stop_reading();
+    }
+    adapter.set_can_read_aloud(view.read_aloud.is_some());
     adapter.set_plain_words(view.plain_words);
     adapter.set_notes(strings(&view.notes));
     adapter.set_has_notes(view.has_notes);

@@ -32,12 +32,19 @@ pub struct Fixture {
 
 impl Fixture {
     pub fn new() -> Fixture {
+        Fixture::with(|_, _| {})
+    }
+
+    /// [`Fixture::new`] with the sample source changed by `edit` (given a
+    /// folder for new media files) before it is built.
+    pub fn with(edit: impl FnOnce(&mut content_pack::Source, &Path)) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(FakeClock::starting_now());
         let now = Utc::now();
         let keys = content_pack::generate_keys(KeyProtection::Unencrypted).unwrap();
         let key = SigningKey::from_text(&keys.secret_key, None).unwrap();
-        let source = content_pack::load_source(&sample_dir()).unwrap();
+        let mut source = content_pack::load_source(&sample_dir()).unwrap();
+        edit(&mut source, dir.path());
         let usb = dir.path().join("usb");
         std::fs::create_dir_all(&usb).unwrap();
         let pack = dir.path().join("sample.iopack");

@@ -77,13 +77,28 @@ struct TimeFloor {
 /// A clock this far behind what was recorded is noted in the audit log.
 const CLOCK_BEHIND_NOTED: TimeDelta = TimeDelta::minutes(1);
 
-/// How the room's screen is set to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How the room's screen is set to read, and how loud it reads aloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Display {
     /// Text size: 0 (normal), 1 (large) or 2 (largest).
     pub text_size: u8,
     /// Plain words on the run screen.
     pub plain_words: bool,
+    /// Read aloud volume, 0 (silent) to [`MAX_VOLUME`].
+    pub volume: u8,
+}
+
+/// The loudest Read aloud volume.
+pub const MAX_VOLUME: u8 = 10;
+
+impl Default for Display {
+    fn default() -> Display {
+        Display {
+            text_size: 0,
+            plain_words: false,
+            volume: 7,
+        }
+    }
 }
 
 /// Names of the text sizes, by [`Display::text_size`].
@@ -255,6 +270,11 @@ impl Kiosk {
                 .filter(|s| usize::from(*s) < TEXT_SIZES.len())
                 .unwrap_or(0),
             plain_words: parts.next() == Some("plain"),
+            volume: parts
+                .next()
+                .and_then(|p| p.parse().ok())
+                .filter(|v| *v <= MAX_VOLUME)
+                .unwrap_or(Display::default().volume),
         })
     }
 
@@ -267,11 +287,14 @@ impl Kiosk {
     pub fn set_display(&mut self, display: Display) -> Result<(), KioskError> {
         let d = Display {
             text_size: display.text_size.min(TEXT_SIZES.len() as u8 - 1),
+            volume: display.volume.min(MAX_VOLUME),
             ..display
         };
         let words = if d.plain_words { "plain" } else { "standard" };
-        self.db
-            .set_meta(DISPLAY_KEY, &format!("{},{words}", d.text_size))?;
+        self.db.set_meta(
+            DISPLAY_KEY,
+            &format!("{},{words},{}", d.text_size, d.volume),
+        )?;
         self.display = d;
         self.touch();
         Ok(())
@@ -280,6 +303,13 @@ impl Kiosk {
     /// Whether plain words are on.
     pub fn plain_words(&self) -> bool {
         self.display.plain_words
+    }
+
+    /// A recording the installed pack carries (a `media/audio/` file a
+    /// room text names), checked against its SHA-256 as it is read.
+    pub fn recording(&self, file: &str) -> Result<Vec<u8>, KioskError> {
+        let pack = self.content.installed()?.ok_or(KioskError::NoProgramme)?;
+        Ok(pack.read_checked(file)?)
     }
 
     /// The language the screens speak now.

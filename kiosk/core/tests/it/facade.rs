@@ -339,6 +339,7 @@ fn after_a_power_cut_the_session_resumes_at_the_same_phase_with_the_same_attende
     k.set_display(kiosk_core::Display {
         text_size: 2,
         plain_words: true,
+        volume: 3,
     })
     .unwrap();
     let before = k.run_view().unwrap();
@@ -360,7 +361,8 @@ fn after_a_power_cut_the_session_resumes_at_the_same_phase_with_the_same_attende
         k.display(),
         kiosk_core::Display {
             text_size: 2,
-            plain_words: true
+            plain_words: true,
+            volume: 3,
         }
     );
     assert!(k.sign_in(FACILITATOR, PIN).unwrap().session_in_progress);
