@@ -78,6 +78,13 @@ impl Speaker {
         Ok(())
     }
 
+    /// Changes the volume of what plays now (and nothing else).
+    pub fn set_volume(&self, volume: u8) {
+        if let Some(p) = &self.playing {
+            p.sink.set_volume(loudness(volume));
+        }
+    }
+
     /// Stops playing.
     pub fn stop(&mut self) {
         if let Some(p) = self.playing.take() {

@@ -131,7 +131,7 @@ impl Controller {
     }
 
     /// Starts reading `aloud` at `volume`, stopping what was read; the
-    /// highlight follows the recording (see [`Controller::reading_now`]).
+    /// highlight follows the recording (see [`Controller::reading_sentence`]).
     pub fn read_aloud(
         self: &Rc<Self>,
         aloud: ReadAloud,
@@ -139,6 +139,11 @@ impl Controller {
         volume: u8,
     ) -> Result<(), AudioError> {
         self.speaker.borrow_mut().play(bytes, volume)?;
+        if let Some(w) = self.window() {
+            let adapter = w.global::<RunAdapter>();
+            adapter.set_sentences(crate::adapters::strings(&aloud.sentences));
+            adapter.set_reading(true);
+        }
         *self.reading.borrow_mut() = Some(aloud);
         let weak = Rc::downgrade(self);
         self.reading_tick
@@ -149,6 +154,11 @@ impl Controller {
             });
         self.on_reading_tick();
         Ok(())
+    }
+
+    /// The volume of what is being read aloud now.
+    pub fn set_volume(&self, volume: u8) {
+        self.speaker.borrow().set_volume(volume);
     }
 
     /// Stops reading aloud (a second press, another phase, another screen).
@@ -163,23 +173,19 @@ impl Controller {
         }
     }
 
-    /// The text being read aloud and the sentence being read now, if any.
-    pub fn reading_now(&self) -> Option<(ReadAloud, usize)> {
-        let reading = self.reading.borrow();
-        let aloud = reading.as_ref()?;
+    /// The sentence being read aloud now, if a recording plays.
+    pub fn reading_sentence(&self) -> Option<usize> {
         let at = self.speaker.borrow().position()?;
         let ms = u32::try_from(at.as_millis()).unwrap_or(u32::MAX);
-        Some((aloud.clone(), aloud.sentence_at(ms)))
+        Some(self.reading.borrow().as_ref()?.sentence_at(ms))
     }
 
     fn on_reading_tick(&self) {
-        match self.reading_now() {
-            Some((aloud, sentence)) => {
+        match self.reading_sentence() {
+            Some(sentence) => {
                 if let Some(w) = self.window() {
-                    let adapter = w.global::<RunAdapter>();
-                    adapter.set_reading(true);
-                    adapter.set_sentences(crate::adapters::strings(&aloud.sentences));
-                    adapter.set_reading_sentence(sentence.try_into().unwrap_or(-1));
+                    w.global::<RunAdapter>()
+                        .set_reading_sentence(sentence.try_into().unwrap_or(-1));
                 }
             }
             // The end of the recording.

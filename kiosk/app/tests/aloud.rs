@@ -112,6 +112,14 @@ fn read_aloud_plays_to_the_end_through_alsa_moving_the_highlight() {
         run.get_aloud_problem()
     );
 
+    // The volume, beside the button: kept by the kiosk.
+    assert_eq!(run.get_volume(), 7);
+    press(&window, "Louder");
+    press(&window, "Quieter");
+    press(&window, "Quieter");
+    assert_eq!(run.get_volume(), 6);
+    assert_eq!(controller.kiosk().display().volume, 6);
+
     // Pressed again while it plays, it stops; the plain version has no
     // recording, so no control.
     press(&window, "Read aloud");

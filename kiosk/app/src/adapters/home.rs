@@ -34,24 +34,6 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
             Err(e) => c.fail(e),
         }
     }));
-    let weak = Rc::downgrade(controller);
-    adapter.on_change_volume(move |louder| {
-        let Some(c) = weak.upgrade() else { return };
-        let changed = {
-            let mut kiosk = c.kiosk();
-            let d = kiosk.display();
-            let volume = if louder {
-                d.volume.saturating_add(1)
-            } else {
-                d.volume.saturating_sub(1)
-            };
-            kiosk.set_display(Display { volume, ..d })
-        };
-        match changed {
-            Ok(()) => c.show(Screen::Home),
-            Err(e) => c.fail(e),
-        }
-    });
     adapter.on_sign_out(with(controller, |c| {
         let result = c.kiosk().sign_out();
         c.forget_resume();
@@ -102,8 +84,6 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
         .copied()
         .unwrap_or_default();
     adapter.set_text_size_name(tr(language, size).into());
-    adapter.set_volume(display.volume.into());
-    adapter.set_max_volume(kiosk_core::MAX_VOLUME.into());
     adapter.set_message("".into());
     Ok(())
 }

@@ -79,6 +79,21 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
             w.global::<RunAdapter>().set_aloud_problem(problem.into());
         }
     }));
+    let weak = Rc::downgrade(controller);
+    adapter.on_change_volume(move |louder| {
+        let Some(c) = weak.upgrade() else { return };
+        act(&c, |k| {
+            let d = k.display();
+            let volume = if louder {
+                d.volume.saturating_add(1)
+            } else {
+                d.volume.saturating_sub(1)
+            };
+            k.set_display(Display { volume, ..d })
+        });
+        let volume = c.kiosk().display().volume;
+        c.set_volume(volume);
+    });
     adapter.on_choose_tool(with(controller, |c| c.show(Screen::Tools)));
     adapter.on_open_attendance(with(controller, |c| c.show(Screen::Attendance)));
     adapter.on_finish(with(controller, |c| c.show(Screen::Finish)));
@@ -124,6 +139,8 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
         controller.stop_reading();
     }
     adapter.set_can_read_aloud(view.read_aloud.is_some());
+    adapter.set_volume(controller.kiosk().display().volume.into());
+    adapter.set_max_volume(kiosk_core::MAX_VOLUME.into());
     adapter.set_plain_words(view.plain_words);
     adapter.set_notes(strings(&view.notes));
     adapter.set_has_notes(view.has_notes);

@@ -48,14 +48,8 @@ pub fn snap(window: &AppWindow, name: &str) {
 
 #[test]
 fn every_screen_renders_at_three_sizes() {
-    software_renderer();
     let fixture = Fixture::new();
-    let options = kiosk::Options {
-        demo_pin: Some(PIN.into()),
-    };
-    let (window, controller) = kiosk::init(fixture.open(), options).unwrap();
-    window.show().unwrap();
-    settle();
+    let (window, controller) = demo_window(&fixture);
 
     tap_keys(&window, "Digit", "2749");
     snap(&window, "01-sign-in");

@@ -95,6 +95,19 @@ fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content-pack/sample")
 }
 
+/// The window over the fixture's kiosk as `--demo` shows it (the demo PIN
+/// on the sign-in screen), with the software renderer for snapshots.
+pub fn demo_window(fixture: &Fixture) -> (AppWindow, Rc<Controller>) {
+    software_renderer();
+    let options = kiosk::Options {
+        demo_pin: Some(PIN.into()),
+    };
+    let (window, controller) = kiosk::init(fixture.open(), options).unwrap();
+    window.show().unwrap();
+    settle();
+    (window, controller)
+}
+
 /// The window over `kiosk`, as `kiosk::run` builds it, at 1920×1080.
 pub fn window(kiosk: Kiosk) -> (AppWindow, Rc<Controller>) {
     let (window, controller) = kiosk::init(kiosk, kiosk::Options::default()).unwrap();

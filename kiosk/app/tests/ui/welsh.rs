@@ -13,14 +13,8 @@ use crate::util::*;
 
 #[test]
 fn one_tap_speaks_welsh_and_another_english_again_keeping_the_session() {
-    software_renderer();
     let fixture = Fixture::new();
-    let options = kiosk::Options {
-        demo_pin: Some(PIN.into()),
-    };
-    let (window, controller) = kiosk::init(fixture.open(), options).unwrap();
-    window.show().unwrap();
-    settle();
+    let (window, controller) = demo_window(&fixture);
 
     // The sign-in screen: the switch names Welsh in Welsh.
     assert_eq!(window.global::<LanguageAdapter>().get_other(), "Cymraeg");
