@@ -141,7 +141,9 @@ impl Controller {
         self.speaker.borrow_mut().play(bytes, volume)?;
         if let Some(w) = self.window() {
             let adapter = w.global::<RunAdapter>();
-            adapter.set_sentences(crate::adapters::strings(&aloud.sentences));
+            let sentences: Vec<slint::SharedString> =
+                aloud.sentences.iter().map(Into::into).collect();
+            adapter.set_sentences(slint::ModelRc::new(slint::VecModel::from(sentences)));
             adapter.set_reading(true);
         }
         *self.reading.borrow_mut() = Some(aloud);
