@@ -168,8 +168,12 @@ pub fn build(a: BuildArgs) -> anyhow::Result<()> {
     let mut source = load_and_check(&a.source, "; no pack was built: fix them and build again")?;
     // The audio is made before the password is asked for, and lives until
     // the pack is written.
-    let work = tempfile::tempdir().context("cannot make a folder for the audio")?;
-    let spoken = if a.speak {
+    let work = a
+        .speak
+        .then(tempfile::tempdir)
+        .transpose()
+        .context("cannot make a folder for the audio")?;
+    let spoken = if let Some(work) = &work {
         let started = std::time::Instant::now();
         let bar = progress::count("reading aloud", 0);
         let spoken = speak::speak(&mut source, work.path(), &|done, total| {
