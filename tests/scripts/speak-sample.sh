@@ -33,7 +33,9 @@ languages = ["en"] + [t["language"] for t in programme.get("translations", [])]
 def texts(node):
     if isinstance(node, dict):
         if "standard" in node and "plain" in node:
+            # A room text (its translations are inside it, not texts).
             yield node
+            return
         for v in node.values():
             yield from texts(v)
     elif isinstance(node, list):
@@ -41,11 +43,11 @@ def texts(node):
             yield from texts(v)
 
 def words_of(text, lang, plain):
+    version = "plain" if plain else "standard"
     if lang == "en":
-        w = text["plain" if plain else "standard"]
-    else:
-        w = text["translations"][lang]["plain" if plain else "standard"]
-    return w
+        return text[version]
+    # A blank text (a worksheet box without a prompt) has no translation.
+    return text.get("translations", {}).get(lang, {}).get(version, "")
 
 seconds = {}
 def duration(path):
@@ -71,7 +73,9 @@ for text in texts(programme):
                 continue
             secs = duration(os.path.join(out, audio[0]["file"]))
             n = max(1, len(words.split()))
-            if not 0.15 <= secs / n <= 1.0:
+            # espeak-ng says about 3 words a second; each sentence ends
+            # with a pause, and a one-word heading takes about a second.
+            if not 0.15 * n <= secs <= 1.0 * n + 1.5:
                 bad.append(f"{audio[0]['file']}: {secs:.1f} s for {n} words")
             checked += 1
 files = {os.path.join(dp, f) for dp, _, fs in os.walk(os.path.join(out, "media", "audio")) for f in fs}
