@@ -31,6 +31,7 @@ pub mod language;
 pub mod manifest;
 pub mod programme;
 pub mod readability;
+pub mod recording;
 pub mod rotation;
 pub mod rules;
 pub mod source;

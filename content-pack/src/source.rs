@@ -10,6 +10,9 @@
 //! sessions/*.toml        one session each, with its [[phases]]
 //! tools/<id>.toml        one tool each, with its [[steps]], [worksheet] and
 //!                        [[worksheet.fields]], and a picture
+//! sessions/<name>/, tools/<id>/
+//!                        recordings of that file's texts made by a person,
+//!                        each named after the field it reads (see below)
 //! media/**               pictures and sounds; every file here goes into the pack,
 //!                        except notes ending `.md`
 //! *.md                   notes for the content team, in the top folder or any
@@ -25,6 +28,16 @@
 //! plainest words (`title` and `plain_title`, `text` and `plain`, `name` and
 //! `plain_name`…): the source format has no way to leave a plain version out.
 //!
+//! A recording (`.wav`, `.flac`, `.ogg` Vorbis or `.mp3`) sits in a folder
+//! beside its session or tool file, named like the file without `.toml`,
+//! and is named after the field it reads: `title.wav` (the session's title,
+//! or a tool's `name.wav`, `summary.wav`), `phase-3.text.flac`,
+//! `phase-3.plain_cy.mp3`, `step-2.text.ogg`, `field-1.prompt.wav`. A label
+//! file beside it (`phase-3.text.txt`, Audacity's "Export Labels", one label
+//! a sentence) times its sentences exactly; without one they are timed from
+//! its pauses (see [`crate::recording`]). A recording goes into the pack
+//! under `media/audio/`, named by its hash.
+//!
 //! It refuses links, devices and other odd files anywhere in the folder, media
 //! names a pack may not carry, and anything it does not recognise, rather than
 //! quietly leaving it out of the pack.
@@ -34,16 +47,20 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
+use sha2::Digest as _;
 
 use crate::error::ProgrammeError;
 use crate::language::Language;
 use crate::manifest::{Approval, PackPath};
+use crate::programme::AUDIO_EXTENSIONS;
 use crate::programme::{
-    GuideSection, ParticipantText, Phase, PhaseKind, Point, PointPicture, Programme, Session, Tool,
-    Translation, Worksheet, WorksheetField, WorksheetKind,
+    Audio, AudioMade, GuideSection, ParticipantText, Phase, PhaseKind, Point, PointPicture,
+    Programme, Session, Tool, Translation, Worksheet, WorksheetField, WorksheetKind,
 };
+use crate::recording::{self, Heard, Timing, MAX_RECORDING_BYTES};
 
 /// Largest TOML file the loader reads; real ones are a few kilobytes.
 pub const MAX_SOURCE_FILE_BYTES: u64 = 1024 * 1024;
@@ -61,8 +78,11 @@ pub struct Source {
     pub approval: Approval,
     /// The programme, checked with [`Programme::validate`].
     pub programme: Programme,
-    /// Every file under `media/` but the `.md` notes, sorted by pack path.
+    /// Every file under `media/` but the `.md` notes, and every recording,
+    /// sorted by pack path.
     pub media: Vec<MediaFile>,
+    /// The recordings made by a person, in the order of their files.
+    pub recordings: Vec<Recording>,
     /// Which file each part came from, and the text of each TOML file.
     pub origins: Origins,
 }
@@ -103,6 +123,16 @@ impl Origins {
     pub fn toml_files(&self) -> impl Iterator<Item = (&str, &str)> {
         self.texts.iter().map(|(f, t)| (f.as_str(), t.as_str()))
     }
+}
+
+/// A recording made by a person, given to the text it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recording {
+    /// The file, relative to the source folder, e.g.
+    /// `sessions/01-welcome/phase-1.text.wav`.
+    pub file: String,
+    /// How its sentences were timed.
+    pub timing: Timing,
 }
 
 /// A file under `media/` that goes into the pack.
@@ -216,7 +246,8 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
     if !meta.is_dir() {
         return Err(SourceError::NotAFolder(dir.to_owned()));
     }
-    let layout = Layout::scan(dir)?;
+    let mut layout = Layout::scan(dir)?;
+    let (mut recordings, mut recorded_media) = (Vec::new(), Vec::new());
     let mut texts: BTreeMap<String, String> = BTreeMap::new();
 
     let pack_file = layout.pack_toml.ok_or(SourceError::Missing {
@@ -302,21 +333,37 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
             return Err(no_media(file, "field `picture`", &tool.picture));
         }
         tool_files.insert(tool.id.clone(), file.clone());
+        let mut heard = Recordings::beside(dir, file, &layout.recordings, &mut layout.notes)?;
         tools.push(Tool {
             id: tool.id,
-            name: words(tool.name, tool.plain_name, tool.name_cy, tool.plain_name_cy),
+            name: heard.give(
+                None,
+                ["name", "plain_name"],
+                words(tool.name, tool.plain_name, tool.name_cy, tool.plain_name_cy),
+            )?,
             points: tool.points.into_iter().map(|p| p.0).collect(),
-            summary: words(
-                tool.summary,
-                tool.plain_summary,
-                tool.summary_cy,
-                tool.plain_summary_cy,
-            ),
+            summary: heard.give(
+                None,
+                ["summary", "plain_summary"],
+                words(
+                    tool.summary,
+                    tool.plain_summary,
+                    tool.summary_cy,
+                    tool.plain_summary_cy,
+                ),
+            )?,
             steps: tool
                 .steps
                 .into_iter()
-                .map(|s| words(s.text, s.plain, s.text_cy, s.plain_cy))
-                .collect(),
+                .enumerate()
+                .map(|(i, s)| {
+                    heard.give(
+                        Some(format!("step-{}", i + 1)),
+                        ["text", "plain"],
+                        words(s.text, s.plain, s.text_cy, s.plain_cy),
+                    )
+                })
+                .collect::<Result<_, _>>()?,
             picture: tool.picture,
             worksheet: Worksheet {
                 kind: tool.worksheet.kind,
@@ -324,13 +371,26 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
                     .worksheet
                     .fields
                     .into_iter()
-                    .map(|f| WorksheetField {
-                        label: words(f.label, f.plain_label, f.label_cy, f.plain_label_cy),
-                        prompt: words(f.prompt, f.plain_prompt, f.prompt_cy, f.plain_prompt_cy),
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let table = Some(format!("field-{}", i + 1));
+                        Ok(WorksheetField {
+                            label: heard.give(
+                                table.clone(),
+                                ["label", "plain_label"],
+                                words(f.label, f.plain_label, f.label_cy, f.plain_label_cy),
+                            )?,
+                            prompt: heard.give(
+                                table,
+                                ["prompt", "plain_prompt"],
+                                words(f.prompt, f.plain_prompt, f.prompt_cy, f.plain_prompt_cy),
+                            )?,
+                        })
                     })
-                    .collect(),
+                    .collect::<Result<_, SourceError>>()?,
             },
         });
+        heard.finish(&mut recorded_media, &mut recordings)?;
     }
 
     if layout.sessions.is_empty() {
@@ -344,6 +404,7 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         let text = read_text(dir, file)?;
         let session: SessionToml = parse_text(file, &text)?;
         texts.insert(file.clone(), text.clone());
+        let mut heard = Recordings::beside(dir, file, &layout.recordings, &mut layout.notes)?;
         let mut phases = Vec::with_capacity(session.phases.len());
         for (i, phase) in session.phases.into_iter().enumerate() {
             let at = format!("phase {} ({})", i + 1, kind_name(phase.kind));
@@ -372,16 +433,25 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
                     });
                 }
             }
+            let table = Some(format!("phase-{}", i + 1));
             phases.push(Phase {
                 kind: phase.kind,
-                title: words(
-                    phase.title,
-                    phase.plain_title,
-                    phase.title_cy,
-                    phase.plain_title_cy,
-                ),
+                title: heard.give(
+                    table.clone(),
+                    ["title", "plain_title"],
+                    words(
+                        phase.title,
+                        phase.plain_title,
+                        phase.title_cy,
+                        phase.plain_title_cy,
+                    ),
+                )?,
                 minutes: phase.minutes,
-                text: words(phase.text, phase.plain, phase.text_cy, phase.plain_cy),
+                text: heard.give(
+                    table,
+                    ["text", "plain"],
+                    words(phase.text, phase.plain, phase.text_cy, phase.plain_cy),
+                )?,
                 facilitator_notes: phase.facilitator_notes,
                 tools: phase.tools,
                 media: phase.media,
@@ -391,18 +461,23 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
             Session {
                 id: session.id,
                 number: session.number,
-                title: words(
-                    session.title,
-                    session.plain_title,
-                    session.title_cy,
-                    session.plain_title_cy,
-                ),
+                title: heard.give(
+                    None,
+                    ["title", "plain_title"],
+                    words(
+                        session.title,
+                        session.plain_title,
+                        session.title_cy,
+                        session.plain_title_cy,
+                    ),
+                )?,
                 points: session.points.into_iter().map(|p| p.0).collect(),
                 minutes: session.minutes,
                 phases,
             },
             file.clone(),
         ));
+        heard.finish(&mut recorded_media, &mut recordings)?;
     }
     // Name both files when two sessions share an id or a number.
     for (i, (a, file_a)) in sessions.iter().enumerate() {
@@ -466,6 +541,11 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         return Err(locate(rule));
     }
 
+    let mut media = layout.media;
+    media.extend(recorded_media);
+    media.sort_by(|a, b| a.pack_path.cmp(&b.pack_path));
+    // Two copies of one recording are one file in the pack.
+    media.dedup_by(|a, b| a.pack_path == b.pack_path);
     let origins = Origins {
         root: dir.to_owned(),
         notes: layout.notes,
@@ -477,7 +557,8 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         pack_id: pack.id,
         approval: pack.approval,
         programme,
-        media: layout.media,
+        media,
+        recordings,
         origins,
     })
 }
@@ -593,6 +674,8 @@ struct Layout {
     tools: Vec<String>,
     media: Vec<MediaFile>,
     notes: Vec<String>,
+    /// A session or tool file → the folder of recordings beside it.
+    recordings: BTreeMap<String, String>,
 }
 
 /// What a directory entry is, never following links.
@@ -610,6 +693,7 @@ impl Layout {
             tools: Vec::new(),
             media: Vec::new(),
             notes: Vec::new(),
+            recordings: BTreeMap::new(),
         };
         let mut seen_sessions = false;
         let mut seen_tools = false;
@@ -619,11 +703,11 @@ impl Layout {
                 ("safety.toml", Kind::File(_)) => layout.safety_toml = Some(name),
                 ("sessions", Kind::Folder) => {
                     seen_sessions = true;
-                    layout.sessions = toml_files(dir, "sessions", &mut layout.notes)?;
+                    layout.sessions = toml_files(dir, "sessions", &mut layout)?;
                 }
                 ("tools", Kind::Folder) => {
                     seen_tools = true;
-                    layout.tools = toml_files(dir, "tools", &mut layout.notes)?;
+                    layout.tools = toml_files(dir, "tools", &mut layout)?;
                 }
                 ("media", Kind::Folder) => {
                     media_files(dir, "media", &mut layout.media, &mut layout.notes)?
@@ -711,24 +795,244 @@ fn is_note(name: &str) -> bool {
     name.ends_with(".md") && !name.starts_with('.')
 }
 
-/// The `.toml` files of `sessions/` or `tools/`, adding its `.md` notes to
-/// `notes`; nothing else may be there.
-fn toml_files(root: &Path, rel: &str, notes: &mut Vec<String>) -> Result<Vec<String>, SourceError> {
+/// The `.toml` files of `sessions/` or `tools/`, adding its `.md` notes and
+/// its folders of recordings to `layout`; nothing else may be there.
+fn toml_files(root: &Path, rel: &str, layout: &mut Layout) -> Result<Vec<String>, SourceError> {
     let mut files = Vec::new();
+    let mut folders = Vec::new();
     for (name, kind) in list(root, rel)? {
         let file = join(rel, &name);
         match kind {
             Kind::File(_) if name.ends_with(".toml") && !name.starts_with('.') => files.push(file),
-            Kind::File(_) if is_note(&name) => notes.push(file),
-            _ => {
-                return Err(SourceError::Unexpected {
-                    file,
-                    hint: "only .toml files and .md notes belong in this folder (no sub-folders or other files)",
-                })
-            }
+            Kind::File(_) if is_note(&name) => layout.notes.push(file),
+            Kind::Folder if !name.starts_with('.') => folders.push(file),
+            _ => return Err(SourceError::Unexpected {
+                file,
+                hint: "only .toml files, .md notes and folders of recordings belong in this folder",
+            }),
         }
     }
+    for folder in folders {
+        let toml = format!("{folder}.toml");
+        if !files.contains(&toml) {
+            return Err(SourceError::Unexpected {
+                file: folder,
+                hint: "a folder here holds recordings of the texts of the .toml file with the same name, and there is no such file; rename the folder or move it out",
+            });
+        }
+        layout.recordings.insert(toml, folder);
+    }
     Ok(files)
+}
+
+/// The recordings beside one session or tool file, decoded, waiting to be
+/// given to the texts they read.
+#[derive(Default)]
+struct Recordings {
+    /// The session or tool file they read.
+    toml: String,
+    /// The recording's name without its type (`phase-3.text_cy`) → it.
+    waiting: BTreeMap<String, Found>,
+    /// What was given, for the [`Source`].
+    used: Vec<Recording>,
+    media: Vec<MediaFile>,
+}
+
+/// One recording, decoded.
+struct Found {
+    file: String,
+    path: PathBuf,
+    size: u64,
+    ext: String,
+    heard: Heard,
+    hash: String,
+    labels: Option<Vec<u32>>,
+}
+
+impl Recordings {
+    /// The recordings beside the session or tool file `file`, if it has a
+    /// folder of them.
+    fn beside(
+        root: &Path,
+        file: &str,
+        folders: &BTreeMap<String, String>,
+        notes: &mut Vec<String>,
+    ) -> Result<Recordings, SourceError> {
+        match folders.get(file) {
+            Some(folder) => Recordings::load(root, folder, notes),
+            None => Ok(Recordings::default()),
+        }
+    }
+
+    /// Reads and decodes (in parallel) the recordings of `folder`, refusing
+    /// anything else but their label files and `.md` notes.
+    fn load(root: &Path, folder: &str, notes: &mut Vec<String>) -> Result<Recordings, SourceError> {
+        let mut sounds: BTreeMap<String, (String, String, u64)> = BTreeMap::new();
+        let mut label_files: BTreeMap<String, String> = BTreeMap::new();
+        for (name, kind) in list(root, folder)? {
+            let file = join(folder, &name);
+            let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, ""));
+            match kind {
+                Kind::File(_) if is_note(&name) => notes.push(file),
+                Kind::File(_) if ext == "txt" => {
+                    label_files.insert(stem.to_owned(), file);
+                }
+                Kind::File(size) if AUDIO_EXTENSIONS.contains(&ext) => {
+                    if size > MAX_RECORDING_BYTES {
+                        return Err(refused(&file, format!(
+                                "it is {} MB, over the limit of {} MB; save it as FLAC, Ogg or MP3, or shorten it",
+                                size >> 20,
+                                MAX_RECORDING_BYTES >> 20
+                            ),
+                        ));
+                    }
+                    if let Some((other, _, _)) = sounds.get(stem) {
+                        return Err(refused(&file, format!("{other} reads the same text; keep one of them"),
+                        ));
+                    }
+                    sounds.insert(stem.to_owned(), (file, ext.to_owned(), size));
+                }
+                _ => {
+                    return Err(SourceError::Unexpected {
+                        file,
+                        hint: "a folder of recordings holds only recordings (.wav, .flac, .ogg, .mp3), their label files (.txt) and .md notes",
+                    })
+                }
+            }
+        }
+        if let Some((_, file)) = label_files.iter().find(|(s, _)| !sounds.contains_key(*s)) {
+            return Err(SourceError::Unexpected {
+                file: file.clone(),
+                hint: "a label file times the recording with the same name, and there is none; name it like its recording, with .txt",
+            });
+        }
+        let labels: BTreeMap<String, Vec<u32>> = label_files
+            .into_iter()
+            .map(|(stem, file)| {
+                let text = read_text(root, &file)?;
+                let starts = recording::labels(&text).map_err(|p| refused(&file, p))?;
+                Ok((stem, starts))
+            })
+            .collect::<Result<_, SourceError>>()?;
+        let found: Vec<(String, Found)> = sounds
+            .into_par_iter()
+            .map(|(stem, (file, ext, size))| {
+                let path = root.join(&file);
+                let heard = recording::listen(&path).map_err(|p| refused(&file, p))?;
+                let hash = hash_file(&path).map_err(|source| SourceError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                let labels = labels.get(&stem).cloned();
+                Ok((
+                    stem,
+                    Found {
+                        file,
+                        path,
+                        size,
+                        ext,
+                        heard,
+                        hash,
+                        labels,
+                    },
+                ))
+            })
+            .collect::<Result<_, SourceError>>()?;
+        Ok(Recordings {
+            toml: format!("{folder}.toml"),
+            waiting: found.into_iter().collect(),
+            ..Recordings::default()
+        })
+    }
+
+    /// `text` with the recordings that read it: those named `<field>` or
+    /// `<table>.<field>` for its fields `keys` in each language
+    /// (`phase-3.plain_cy`). `at` names the text for a message.
+    fn give(
+        &mut self,
+        table: Option<String>,
+        keys: [&str; 2],
+        mut text: ParticipantText,
+    ) -> Result<ParticipantText, SourceError> {
+        if self.waiting.is_empty() {
+            return Ok(text);
+        }
+        for language in Language::ALL {
+            for (plain, key) in [(false, keys[0]), (true, keys[1])] {
+                let field = match language {
+                    Language::En => key.to_owned(),
+                    l => format!("{key}_{l}"),
+                };
+                let stem = match &table {
+                    Some(t) => format!("{t}.{field}"),
+                    None => field.clone(),
+                };
+                let Some(found) = self.waiting.remove(&stem) else {
+                    continue;
+                };
+                let words = text.pick_in(language, plain);
+                if (language != Language::En && !text.translations.contains_key(&language))
+                    || words.trim().is_empty()
+                {
+                    return Err(refused(
+                        &found.file,
+                        format!("there is no text in field `{field}` for it to read"),
+                    ));
+                }
+                let (sentence_ms, timing) = recording::time_sentences(
+                    &found.heard,
+                    &crate::readability::sentences(words),
+                    found.labels,
+                )
+                .map_err(|p| refused(&found.file, p))?;
+                let pack_path = format!("media/audio/rec-{}.{}", &found.hash[..20], found.ext);
+                text.audio.push(Audio {
+                    language,
+                    plain,
+                    file: pack_path.clone(),
+                    sentence_ms,
+                    made: AudioMade::Recorded,
+                });
+                self.media.push(MediaFile {
+                    pack_path: PackPath::new(&pack_path).map_err(|reason| {
+                        SourceError::BadMediaName {
+                            file: found.file.clone(),
+                            reason,
+                        }
+                    })?,
+                    file: found.path,
+                    size: found.size,
+                });
+                self.used.push(Recording {
+                    file: found.file,
+                    timing,
+                });
+            }
+        }
+        Ok(text)
+    }
+
+    /// Every recording has found its text; `source` gets them.
+    fn finish(
+        self,
+        media: &mut Vec<MediaFile>,
+        used: &mut Vec<Recording>,
+    ) -> Result<(), SourceError> {
+        if let Some(found) = self.waiting.into_values().next() {
+            return Err(refused(&found.file, format!("no text of {} has this name: name a recording after the field it reads, e.g. `title.wav`, `phase-2.text.wav`, `phase-2.plain_cy.flac`, `step-1.text.ogg`, `field-1.label.mp3` (phases, steps and worksheet fields counted from 1)", self.toml),
+            ));
+        }
+        media.extend(self.media);
+        used.extend(self.used);
+        Ok(())
+    }
+}
+
+/// The SHA-256 of a file, in hex.
+fn hash_file(path: &Path) -> std::io::Result<String> {
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut fs::File::open(path)?, &mut hasher)?;
+    Ok(hex::encode(hasher.finalize()))
 }
 
 /// Every file under `media/`, recursively, each with a valid pack path;
@@ -812,6 +1116,15 @@ fn parse_text<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, SourceEr
 enum Syntax {
     Broken,
     Fine,
+}
+
+/// A recording or label file at fault: `problem` says what, of "it".
+fn refused(file: &str, problem: impl Into<String>) -> SourceError {
+    SourceError::Invalid {
+        file: file.to_owned(),
+        line: None,
+        problem: problem.into(),
+    }
 }
 
 fn invalid(file: &str, at: &str, problem: &str) -> SourceError {

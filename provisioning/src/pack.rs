@@ -148,11 +148,15 @@ fn load_and_check(folder: &Path, then: &str) -> anyhow::Result<Source> {
 pub fn check(a: CheckArgs) -> anyhow::Result<()> {
     let source = load_and_check(&a.source, "; fix them and check again")?;
     crate::emit(&format!(
-        "{} passes every content rule: {} sessions, {} tools, {} texts checked",
+        "{} passes every content rule: {} sessions, {} tools, {} texts checked{}",
         a.source.display(),
         source.programme.sessions.len(),
         source.programme.tools.len(),
         rules::texts(&source).len(),
+        match source.recordings.len() {
+            0 => String::new(),
+            n => format!(", {n} recordings heard"),
+        }
     ))
 }
 
@@ -211,8 +215,14 @@ pub fn build(a: BuildArgs) -> anyhow::Result<()> {
     })
     .with_context(|| format!("cannot build the pack from {}", a.source.display()))?;
     bar.finish_and_clear();
+    // Which texts a person recorded, so the content team sees each was found.
+    let recorded: String = source
+        .recordings
+        .iter()
+        .map(|r| format!("\n  recorded: {} ({})", r.file, r.timing.said()))
+        .collect();
     crate::emit(&format!(
-        "built {}: pack {} version {}, {} sessions, {} tools, {} files, {} bytes, signed by key {}\n{spoken}",
+        "built {}: pack {} version {}, {} sessions, {} tools, {} files, {} bytes, signed by key {}\n{spoken}{recorded}",
         a.out.display(),
         manifest.pack_id,
         manifest.version,

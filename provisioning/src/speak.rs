@@ -360,6 +360,37 @@ mod tests {
     }
 
     #[test]
+    fn a_text_a_person_recorded_keeps_its_recording_and_only_the_rest_is_read() {
+        let mut programme = content_pack::load_source(&sample()).unwrap().programme;
+        let welcome = &mut programme.sessions[0].phases[0].text;
+        welcome.audio.push(Audio {
+            language: Language::Cy,
+            plain: true,
+            file: "media/audio/rec-welcome.flac".into(),
+            sentence_ms: (0..sentences(welcome.pick_in(Language::Cy, true)).len() as u32)
+                .map(|i| i * 1000)
+                .collect(),
+            made: AudioMade::Recorded,
+        });
+        let plain_cy = welcome.pick_in(Language::Cy, true).trim().to_owned();
+        let (spoken, jobs) = census(&mut programme);
+        assert_eq!(spoken.recorded, 1);
+        assert_eq!(spoken.without, jobs.len());
+        assert!(
+            !jobs
+                .iter()
+                .any(|j| j.language == Language::Cy && j.words == plain_cy),
+            "the recorded version is not read again"
+        );
+        assert!(jobs.iter().any(|j| j.language == Language::En
+            && j.words == programme.sessions[0].phases[0].text.plain.trim()));
+    }
+
+    fn sample() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../content-pack/sample")
+    }
+
+    #[test]
     fn the_same_voice_and_words_make_the_same_file_name() {
         let a = Job {
             language: Language::En,

@@ -548,3 +548,80 @@ fn handouts_print_one_page_per_tool_and_a_guide_per_session() {
         assert!(look.join(format!("{png}.png")).exists());
     }
 }
+
+/// A person's recording beside a session file goes into the pack with the
+/// text it reads, and `pack build` says which texts have one and how their
+/// sentences were timed. The "person" is espeak-ng, one sentence at a time,
+/// joined with pauses by sox.
+#[test]
+fn pack_build_says_which_texts_a_person_recorded() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    copy_dir(&sample_dir(), &src);
+    let source = load_source(&src).unwrap();
+    let welcome = &source.programme.sessions[0].phases[0].text.standard;
+    let folder = src.join("sessions/01-welcome-to-insideout");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut parts = Vec::new();
+    for (i, sentence) in content_pack::readability::sentences(welcome)
+        .iter()
+        .enumerate()
+    {
+        let part = dir.path().join(format!("{i}.wav"));
+        let said = dir.path().join(format!("{i}-said.wav"));
+        for cmd in [
+            Command::new("espeak-ng")
+                .args(["-v", "en-gb", "-w"])
+                .arg(&said)
+                .arg(sentence),
+            Command::new("sox")
+                .arg(&said)
+                .arg(&part)
+                .args(["pad", "0", "0.6"]),
+        ] {
+            assert!(
+                cmd.status().unwrap().success(),
+                "{cmd:?} (.ci/setup installs espeak-ng and sox)"
+            );
+        }
+        parts.push(part);
+    }
+    let recording = folder.join("phase-1.text.flac");
+    assert!(Command::new("sox")
+        .args(&parts)
+        .arg(&recording)
+        .status()
+        .unwrap()
+        .success());
+
+    let (sk, _) = tests::content_key(dir.path(), "k");
+    let pack = dir.path().join("recorded.iopack");
+    let built = ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "build",
+            p(&src),
+            "--version",
+            "1",
+            "--secret-key",
+            p(&sk),
+            "--out",
+            p(&pack),
+        ],
+    );
+    assert!(built.contains(", 1 with a person's recording,"), "{built}");
+    assert!(
+        built.contains("recorded: sessions/01-welcome-to-insideout/phase-1.text.flac (sentences timed by its pauses)"),
+        "{built}"
+    );
+    let inspected = ok(
+        "insideout-provision",
+        &["pack", "inspect", p(&pack), "--json"],
+    );
+    assert!(
+        inspected.contains("\"media/audio/rec-"),
+        "the recording is in the pack's manifest: {inspected}"
+    );
+}

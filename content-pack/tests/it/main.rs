@@ -6,6 +6,7 @@ mod powercut;
 mod processes;
 mod props;
 mod readability;
+mod recordings;
 mod rotation;
 mod roundtrip;
 mod rules;

@@ -121,7 +121,7 @@ facilitator_notes = ["Say: thanks."]
 "#;
 
 /// A small source that loads, to be broken one way per test.
-fn valid_source() -> TempDir {
+pub(crate) fn valid_source() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     fs::create_dir_all(root.join("sessions")).unwrap();
@@ -136,14 +136,14 @@ fn valid_source() -> TempDir {
     dir
 }
 
-fn edit(root: &Path, file: &str, from: &str, to: &str) {
+pub(crate) fn edit(root: &Path, file: &str, from: &str, to: &str) {
     let path = root.join(file);
     let text = fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "{file} has no {from:?}");
     fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
-fn load_err(root: &Path) -> (SourceError, String) {
+pub(crate) fn load_err(root: &Path) -> (SourceError, String) {
     match load_source(root) {
         Ok(_) => panic!("the broken source loaded"),
         Err(e) => {
@@ -947,7 +947,7 @@ fn translate(root: &Path, file: &str) {
     fs::write(path, out).unwrap();
 }
 
-fn welsh_source() -> TempDir {
+pub(crate) fn welsh_source() -> TempDir {
     let dir = valid_source();
     fs::write(dir.path().join("pack.toml"), format!("{PACK}{WELSH}")).unwrap();
     translate(dir.path(), "tools/abc.toml");
