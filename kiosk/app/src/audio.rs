@@ -1,4 +1,4 @@
-//! Read aloud: one recording from the installed pack at a time, decoded in
+//! Read aloud: recordings from the installed pack, one after another, decoded in
 //! pure Rust (rodio over symphonia: Ogg Vorbis, FLAC, WAV, MP3) and played
 //! through ALSA's default device. The sound device is opened at the first
 //! press of Read aloud, never before: nothing plays unless pressed.
@@ -42,23 +42,22 @@ struct Playing {
 }
 
 impl Speaker {
-    /// Plays `bytes` (a whole recording) at `volume` (0 to
-    /// [`MAX_VOLUME`]), stopping whatever was playing.
-    pub fn play(&mut self, bytes: Vec<u8>, volume: u8) -> Result<(), AudioError> {
+    /// Plays `recordings` one after another at `volume` (0 to
+    /// [`MAX_VOLUME`]), stopping whatever was playing; returns how long
+    /// each lasts.
+    pub fn play(
+        &mut self,
+        recordings: Vec<Vec<u8>>,
+        volume: u8,
+    ) -> Result<Vec<Duration>, AudioError> {
         self.stop();
         // Decoded whole before a sound is made: a recording that does not
         // decode to its end is refused, not half played, and its length
         // is known.
-        let decoder =
-            Decoder::new(Cursor::new(bytes)).map_err(|e| AudioError::Decode(e.to_string()))?;
-        let (channels, rate) = (decoder.channels(), decoder.sample_rate());
-        let samples: Vec<i16> = decoder.collect();
-        if samples.is_empty() || channels == 0 || rate == 0 {
-            return Err(AudioError::Decode("it holds no sound".into()));
-        }
-        let length =
-            Duration::from_secs_f64(samples.len() as f64 / f64::from(channels) / f64::from(rate));
-        let source = SamplesBuffer::new(channels, rate, samples);
+        let decoded = recordings
+            .into_iter()
+            .map(decode)
+            .collect::<Result<Vec<_>, _>>()?;
         if self.output.is_none() {
             let output =
                 OutputStream::try_default().map_err(|e| AudioError::NoDevice(e.to_string()))?;
@@ -69,13 +68,17 @@ impl Speaker {
         };
         let sink = Sink::try_new(handle).map_err(|e| AudioError::NoDevice(e.to_string()))?;
         sink.set_volume(loudness(volume));
-        sink.append(source);
+        let mut lengths = Vec::with_capacity(decoded.len());
+        for (source, length) in decoded {
+            sink.append(source);
+            lengths.push(length);
+        }
         self.playing = Some(Playing {
             sink,
             started: Instant::now(),
-            length,
+            length: lengths.iter().sum(),
         });
-        Ok(())
+        Ok(lengths)
     }
 
     /// Changes the volume of what plays now (and nothing else).
@@ -103,6 +106,20 @@ impl Speaker {
     }
 }
 
+/// A whole recording, decoded, and how long it lasts.
+fn decode(bytes: Vec<u8>) -> Result<(SamplesBuffer<i16>, Duration), AudioError> {
+    let decoder =
+        Decoder::new(Cursor::new(bytes)).map_err(|e| AudioError::Decode(e.to_string()))?;
+    let (channels, rate) = (decoder.channels(), decoder.sample_rate());
+    let samples: Vec<i16> = decoder.collect();
+    if samples.is_empty() || channels == 0 || rate == 0 {
+        return Err(AudioError::Decode("it holds no sound".into()));
+    }
+    let length =
+        Duration::from_secs_f64(samples.len() as f64 / f64::from(channels) / f64::from(rate));
+    Ok((SamplesBuffer::new(channels, rate, samples), length))
+}
+
 /// The volume setting as a gain: 0 is silent, and each step sounds about as
 /// much louder as the one before (the ear hears loudness roughly as the
 /// square of the gain).
@@ -126,7 +143,9 @@ mod tests {
     #[test]
     fn a_damaged_recording_is_refused_not_played() {
         let mut speaker = Speaker::default();
-        let e = speaker.play(b"not audio at all".to_vec(), 5).unwrap_err();
+        let e = speaker
+            .play(vec![b"not audio at all".to_vec()], 5)
+            .unwrap_err();
         assert!(matches!(e, AudioError::Decode(_)), "{e}");
         assert!(speaker.position().is_none());
     }

@@ -15,12 +15,12 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use kiosk_core::views::ReadAloud;
+use kiosk_core::views::{ReadAloud, ReadInTurn};
 use kiosk_core::{Kiosk, PackOffer, StickScan};
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use crate::audio::{AudioError, Speaker};
-use crate::ui::{AppAdapter, AppWindow, RunAdapter, Screen};
+use crate::ui::{AppAdapter, AppWindow, Screen};
 
 /// How often the clocks on screen and the idle check are refreshed.
 pub const TICK: Duration = Duration::from_secs(1);
@@ -65,8 +65,19 @@ pub struct Controller {
     /// Read aloud: the speaker, what it is reading, and the quick timer
     /// that moves the highlight while it reads.
     speaker: RefCell<Speaker>,
-    reading: RefCell<Option<ReadAloud>>,
+    reading: RefCell<Option<Reading>>,
     reading_tick: Timer,
+}
+
+/// How a screen shows how far Read aloud has got: the place of the text
+/// and its sentence being read, or `None` when reading stops.
+pub type ShowReading = Box<dyn Fn(&AppWindow, Option<(usize, usize)>)>;
+
+/// What is being read aloud, on which screen.
+struct Reading {
+    screen: Screen,
+    turn: ReadInTurn,
+    show: ShowReading,
 }
 
 impl Controller {
@@ -130,23 +141,29 @@ impl Controller {
         self.demo_pin.as_deref()
     }
 
-    /// Starts reading `aloud` at `volume`, stopping what was read; the
-    /// highlight follows the recording (see [`Controller::reading_sentence`]).
+    /// Starts reading `parts` (each with its place on `screen` and its
+    /// recording, in order) at `volume`, stopping what was read; `show` is
+    /// told the text and sentence being read as it goes, and `None` at
+    /// the end.
     pub fn read_aloud(
         self: &Rc<Self>,
-        aloud: ReadAloud,
-        bytes: Vec<u8>,
+        screen: Screen,
+        parts: Vec<(usize, ReadAloud)>,
+        recordings: Vec<Vec<u8>>,
         volume: u8,
+        show: ShowReading,
     ) -> Result<(), AudioError> {
-        self.speaker.borrow_mut().play(bytes, volume)?;
-        if let Some(w) = self.window() {
-            let adapter = w.global::<RunAdapter>();
-            let sentences: Vec<slint::SharedString> =
-                aloud.sentences.iter().map(Into::into).collect();
-            adapter.set_sentences(slint::ModelRc::new(slint::VecModel::from(sentences)));
-            adapter.set_reading(true);
-        }
-        *self.reading.borrow_mut() = Some(aloud);
+        self.stop_reading();
+        let lengths = self.speaker.borrow_mut().play(recordings, volume)?;
+        let ms: Vec<u32> = lengths
+            .iter()
+            .map(|l| u32::try_from(l.as_millis()).unwrap_or(u32::MAX))
+            .collect();
+        *self.reading.borrow_mut() = Some(Reading {
+            screen,
+            turn: ReadInTurn::new(parts, &ms),
+            show,
+        });
         let weak = Rc::downgrade(self);
         self.reading_tick
             .start(TimerMode::Repeated, READING_TICK, move || {
@@ -166,38 +183,41 @@ impl Controller {
     /// Stops reading aloud (a second press, another phase, another screen).
     pub fn stop_reading(&self) {
         self.speaker.borrow_mut().stop();
-        self.reading.borrow_mut().take();
         self.reading_tick.stop();
-        if let Some(w) = self.window() {
-            let adapter = w.global::<RunAdapter>();
-            adapter.set_reading(false);
-            adapter.set_reading_sentence(-1);
+        let reading = self.reading.borrow_mut().take();
+        if let (Some(r), Some(w)) = (reading, self.window()) {
+            (r.show)(&w, None);
         }
     }
 
-    /// The sentence being read aloud now, if a recording plays.
-    pub fn reading_sentence(&self) -> Option<usize> {
+    /// The place of the text and the sentence being read aloud now, if a
+    /// recording plays.
+    pub fn reading_sentence(&self) -> Option<(usize, usize)> {
         let at = self.speaker.borrow().position()?;
         let ms = u32::try_from(at.as_millis()).unwrap_or(u32::MAX);
-        Some(self.reading.borrow().as_ref()?.sentence_at(ms))
+        self.reading.borrow().as_ref()?.turn.at(ms)
     }
 
     fn on_reading_tick(&self) {
         match self.reading_sentence() {
-            Some(sentence) => {
-                if let Some(w) = self.window() {
-                    w.global::<RunAdapter>()
-                        .set_reading_sentence(sentence.try_into().unwrap_or(-1));
+            Some(at) => {
+                if let (Some(r), Some(w)) = (self.reading.borrow().as_ref(), self.window()) {
+                    (r.show)(&w, Some(at));
                 }
             }
-            // The end of the recording.
+            // The end of the last recording.
             None => self.stop_reading(),
         }
     }
 
-    /// The file being read aloud, if any.
-    pub fn reading_file(&self) -> Option<String> {
-        self.reading.borrow().as_ref().map(|r| r.file.clone())
+    /// The screen reading aloud and the files it reads, if any.
+    pub fn reading(&self) -> Option<(Screen, Vec<String>)> {
+        let reading = self.reading.borrow();
+        let r = reading.as_ref()?;
+        Some((
+            r.screen,
+            r.turn.parts().map(|(_, a)| a.file.clone()).collect(),
+        ))
     }
 
     /// The screen showing now.

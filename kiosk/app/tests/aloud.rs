@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use content_pack::{Audio, AudioMade, Language, MediaFile, PackPath};
-use kiosk::ui::RunAdapter;
+use kiosk::ui::{RunAdapter, ToolAdapter};
 use slint::{ComponentHandle, Model};
 
 use util::*;
@@ -42,25 +42,36 @@ fn read_aloud_plays_to_the_end_through_alsa_moving_the_highlight() {
     // Before any thread starts: ALSA reads this instead of the system's.
     std::env::set_var("ALSA_CONFIG_PATH", &conf);
 
-    // Session 1's welcome, read in 2.4 s: its sentences start evenly.
+    // Session 1's welcome, read in 2.4 s, and steps 1 and 3 of the
+    // brainstorming tool in 1.2 s each: their sentences start evenly.
     let seconds = 2.4;
     let fixture = Fixture::with(|source, media_dir| {
-        let file = media_dir.join("welcome.wav");
-        tone(&file, seconds);
-        let text = &mut source.programme.sessions[0].phases[0].text;
-        let n = content_pack::readability::sentences(&text.standard).len() as u32;
-        text.audio.push(Audio {
-            language: Language::En,
-            plain: false,
-            file: "media/audio/welcome.wav".into(),
-            sentence_ms: (0..n).map(|i| i * (seconds * 1000.0) as u32 / n).collect(),
-            made: AudioMade::Recorded,
-        });
-        source.media.push(MediaFile {
-            pack_path: PackPath::new("media/audio/welcome.wav").unwrap(),
-            size: std::fs::metadata(&file).unwrap().len(),
-            file,
-        });
+        let mut record = |text: &mut content_pack::ParticipantText, name: &str, seconds: f32| {
+            let file = media_dir.join(name);
+            tone(&file, seconds);
+            let n = content_pack::readability::sentences(&text.standard).len() as u32;
+            text.audio.push(Audio {
+                language: Language::En,
+                plain: false,
+                file: format!("media/audio/{name}"),
+                sentence_ms: (0..n).map(|i| i * (seconds * 1000.0) as u32 / n).collect(),
+                made: AudioMade::Recorded,
+            });
+            source.media.push(MediaFile {
+                pack_path: PackPath::new(&format!("media/audio/{name}")).unwrap(),
+                size: std::fs::metadata(&file).unwrap().len(),
+                file,
+            });
+        };
+        let p = &mut source.programme;
+        record(&mut p.sessions[0].phases[0].text, "welcome.wav", seconds);
+        let tool = p
+            .tools
+            .iter_mut()
+            .find(|t| t.id == "brainstorming")
+            .unwrap();
+        record(&mut tool.steps[0], "step-1.wav", 1.2);
+        record(&mut tool.steps[2], "step-3.wav", 1.2);
         source.media.sort_by(|a, b| a.pack_path.cmp(&b.pack_path));
     });
     // The real clock: the recording plays in real time.
@@ -128,4 +139,58 @@ fn read_aloud_plays_to_the_end_through_alsa_moving_the_highlight() {
     assert!(!run.get_reading());
     press(&window, "Plain language");
     assert!(!run.get_can_read_aloud());
+
+    press(&window, "Plain language");
+
+    // A tool's steps, one after another: step 1, then step 3 (step 2 has
+    // no recording and is never lit), each sentence in turn.
+    kiosk::adapters::tool::open(&controller, "brainstorming");
+    settle();
+    let tool = window.global::<ToolAdapter>();
+    assert!(tool.get_can_read_aloud());
+    assert!(!tool.get_reading(), "nothing plays unless pressed");
+    press(&window, "Read the steps aloud");
+    let mut heard = Vec::new();
+    let started = Instant::now();
+    while tool.get_reading() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "2.4 s of steps still playing after 30 s"
+        );
+        let at = (tool.get_reading_step(), tool.get_reading_sentence());
+        if heard.last() != Some(&at) {
+            heard.push(at);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        settle();
+    }
+    let steps: Vec<i32> = heard.iter().map(|(s, _)| *s).collect();
+    assert!(
+        steps.windows(2).all(|w| w[0] <= w[1]),
+        "in order: {heard:?}"
+    );
+    assert_eq!(heard.first(), Some(&(0, 0)), "{heard:?}");
+    assert!(
+        steps.contains(&2) && !steps.contains(&1),
+        "steps 1 and 3 read, not 2: {heard:?}"
+    );
+    assert_eq!(
+        (tool.get_reading_step(), tool.get_reading_sentence()),
+        (-1, -1)
+    );
+    assert!(
+        tool.get_aloud_problem().is_empty(),
+        "{}",
+        tool.get_aloud_problem()
+    );
+    let lines = tool.get_spoken();
+    assert_eq!(lines.row_data(0).unwrap().place, 0);
+    assert!(lines.row_data(0).unwrap().text.starts_with("1. "));
+
+    // Back to the session while it reads: it stops.
+    press(&window, "Read the steps aloud");
+    assert!(tool.get_reading());
+    press(&window, "Close the tool");
+    assert!(!tool.get_reading(), "leaving the tool stops its reading");
+    assert_eq!(controller.reading(), None);
 }

@@ -382,6 +382,45 @@ impl ReadAloud {
     }
 }
 
+/// Texts read aloud one after another, as one press reads a tool's steps
+/// (or one text alone): each with its place in the list shown, and its
+/// recording's length once decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadInTurn {
+    parts: Vec<(usize, ReadAloud, u32)>,
+}
+
+impl ReadInTurn {
+    /// `parts` (place, reading) in the order read, and each recording's
+    /// length in milliseconds.
+    pub fn new(parts: Vec<(usize, ReadAloud)>, lengths_ms: &[u32]) -> ReadInTurn {
+        ReadInTurn {
+            parts: parts
+                .into_iter()
+                .zip(lengths_ms)
+                .map(|((place, aloud), &ms)| (place, aloud, ms))
+                .collect(),
+        }
+    }
+
+    /// The texts read, with their places.
+    pub fn parts(&self) -> impl Iterator<Item = (usize, &ReadAloud)> {
+        self.parts.iter().map(|(place, aloud, _)| (*place, aloud))
+    }
+
+    /// The place of the text and the sentence of it being read `ms` after
+    /// the start; `None` once all of them have been read.
+    pub fn at(&self, mut ms: u32) -> Option<(usize, usize)> {
+        for (place, aloud, length) in &self.parts {
+            if ms < *length {
+                return Some((*place, aloud.sentence_at(ms)));
+            }
+            ms -= length;
+        }
+        None
+    }
+}
+
 /// One answer of "How was today?" and its hands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandCount {
@@ -556,8 +595,9 @@ pub struct ToolScreen {
     pub summary: String,
     /// Its steps.
     pub steps: Vec<String>,
-    /// Each step read aloud, where the pack has a recording of it.
-    pub steps_aloud: Vec<Option<ReadAloud>>,
+    /// The steps the pack has a recording of, each with its number from 0,
+    /// in order: read one after another by one press.
+    pub steps_aloud: Vec<(usize, ReadAloud)>,
     /// "grid", "list" or "rating".
     pub kind: &'static str,
     /// The tool's picture (SVG bytes), if the run carries it.
@@ -581,7 +621,12 @@ pub fn tool(k: &Kiosk, id: &str) -> Option<ToolScreen> {
             .iter()
             .map(|s| s.pick_in(l, plain).to_owned())
             .collect(),
-        steps_aloud: t.steps.iter().map(|s| ReadAloud::of(s, l, plain)).collect(),
+        steps_aloud: t
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i, ReadAloud::of(s, l, plain)?)))
+            .collect(),
         kind: match t.worksheet.kind {
             WorksheetKind::Grid => "grid",
             WorksheetKind::List => "list",
@@ -815,5 +860,46 @@ pub fn exported(o: &StickExport, l: content_pack::Language) -> Done {
             ExportOutcome::Written { .. } => format!("{o}."),
         },
         wrote: matches!(o.outcome, ExportOutcome::Written { .. }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aloud(starts_ms: &[u32]) -> ReadAloud {
+        ReadAloud {
+            file: "media/audio/x.ogg".into(),
+            sentences: starts_ms.iter().map(|s| format!("At {s}.")).collect(),
+            starts_ms: starts_ms.to_vec(),
+        }
+    }
+
+    #[test]
+    fn texts_read_in_turn_light_each_text_and_sentence_in_order_then_end() {
+        // Steps 1 and 3 (places 0 and 2) have recordings, of 2 s and 1.5 s.
+        let turn = ReadInTurn::new(
+            vec![(0, aloud(&[0, 1200])), (2, aloud(&[0, 700]))],
+            &[2000, 1500],
+        );
+        let heard: Vec<Option<(usize, usize)>> =
+            [0, 1199, 1200, 1999, 2000, 2699, 2700, 3499, 3500]
+                .into_iter()
+                .map(|ms| turn.at(ms))
+                .collect();
+        assert_eq!(
+            heard,
+            [
+                Some((0, 0)),
+                Some((0, 0)),
+                Some((0, 1)),
+                Some((0, 1)),
+                Some((2, 0)),
+                Some((2, 0)),
+                Some((2, 1)),
+                Some((2, 1)),
+                None
+            ]
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! kiosk-core calls and `refresh`es its properties from kiosk-core's
 //! view-models (`kiosk_core::views`), copying fields and nothing more.
 
+pub mod aloud;
 pub mod attendance;
 pub mod choose;
 pub mod finish;

@@ -126,7 +126,8 @@ impl Navigate for Rc<Controller> {
 /// Fills the adapter of `screen` from the kiosk.
 fn fill(c: &Controller, window: &AppWindow, screen: Screen) -> Result<(), KioskError> {
     speak(window, c.kiosk().language());
-    if screen != Screen::Run {
+    // Reading aloud stops on leaving its screen.
+    if c.reading().is_some_and(|(on, _)| on != screen) {
         c.stop_reading();
     }
     match screen {

@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
-use kiosk_core::views::{self, PillState};
-use kiosk_core::{Answer, Display, KioskError};
+use kiosk_core::views::{self, PillState, ReadAloud};
+use kiosk_core::{Answer, Display, Kiosk, KioskError};
 use slint::ComponentHandle;
 
 use super::Navigate;
@@ -13,7 +13,7 @@ use crate::controller::Controller;
 use crate::ui::{AppWindow, HandCount, PhaseStep, RunAdapter, Screen, ToolChoice};
 
 /// Runs `f` on the kiosk, then shows the run screen again (or the error).
-fn act(c: &Rc<Controller>, f: impl FnOnce(&mut kiosk_core::Kiosk) -> Result<(), KioskError>) {
+fn act(c: &Rc<Controller>, f: impl FnOnce(&mut Kiosk) -> Result<(), KioskError>) {
     let done = f(&mut c.kiosk());
     match done {
         Ok(()) => c.show(Screen::Run),
@@ -58,24 +58,22 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
         if let Some(w) = c.window() {
             w.global::<RunAdapter>().set_aloud_problem("".into());
         }
-        if c.reading_file().is_some() {
-            return c.stop_reading();
-        }
-        let (aloud, bytes, volume) = {
-            let kiosk = c.kiosk();
-            let Some(aloud) = views::run(&kiosk).and_then(|v| v.read_aloud) else {
-                return;
-            };
-            let bytes = kiosk.recording(&aloud.file);
-            (aloud, bytes, kiosk.display().volume)
-        };
-        let played = match bytes {
-            Ok(bytes) => c
-                .read_aloud(aloud, bytes, volume)
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        if let (Err(problem), Some(w)) = (played, c.window()) {
+        let read = super::aloud::toggle(
+            c,
+            Screen::Run,
+            |k| read_aloud(k).into_iter().collect(),
+            |w, parts| {
+                let adapter = w.global::<RunAdapter>();
+                adapter.set_sentences(strings(&parts[0].1.sentences));
+                adapter.set_reading(true);
+            },
+            Box::new(|w, at| {
+                let adapter = w.global::<RunAdapter>();
+                adapter.set_reading(at.is_some());
+                adapter.set_reading_sentence(at.map_or(-1, |(_, s)| s.try_into().unwrap_or(-1)));
+            }),
+        );
+        if let (Err(problem), Some(w)) = (read, c.window()) {
             w.global::<RunAdapter>().set_aloud_problem(problem.into());
         }
     }));
@@ -107,6 +105,11 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
     });
 }
 
+/// The words for the group read aloud, if the pack has their recording.
+fn read_aloud(k: &Kiosk) -> Option<(usize, ReadAloud)> {
+    Some((0, views::run(k)?.read_aloud?))
+}
+
 /// Fills the run screen from the session in progress.
 pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskError> {
     let view = views::run(&controller.kiosk()).ok_or(KioskError::NoSession)?;
@@ -132,12 +135,13 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_phase_index(current.try_into().unwrap_or(0));
     adapter.set_phase_title(view.phase_title.into());
     adapter.set_text(view.text.into());
-    // Another phase, language or version: what was read aloud is not on
-    // the screen any more.
-    let file = view.read_aloud.as_ref().map(|a| a.file.clone());
-    if controller.reading_file().is_some() && controller.reading_file() != file {
-        controller.stop_reading();
-    }
+    let aloud: Vec<(usize, ReadAloud)> = view
+        .read_aloud
+        .clone()
+        .map(|a| (0, a))
+        .into_iter()
+        .collect();
+    super::aloud::stop_if_changed(controller, Screen::Run, &aloud);
     adapter.set_can_read_aloud(view.read_aloud.is_some());
     adapter.set_volume(controller.kiosk().display().volume.into());
     adapter.set_max_volume(kiosk_core::MAX_VOLUME.into());

@@ -5,13 +5,14 @@
 
 use std::rc::Rc;
 
-use kiosk_core::{views, KioskError};
+use kiosk_core::views::{self, ReadAloud};
+use kiosk_core::KioskError;
 use slint::ComponentHandle;
 
 use super::Navigate;
 use super::{model, strings, with};
 use crate::controller::Controller;
-use crate::ui::{AppWindow, Screen, ToolAdapter, ToolPickerAdapter, WorksheetBox};
+use crate::ui::{AppWindow, Screen, SpokenLine, ToolAdapter, ToolPickerAdapter, WorksheetBox};
 
 /// Connects "back to the session", the worksheet and the tool picker.
 pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
@@ -19,6 +20,34 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
     adapter.on_close(with(controller, |c| {
         c.set_open_tool(None);
         c.show(Screen::Run);
+    }));
+    adapter.on_read_aloud(with(controller, |c| {
+        if let Some(w) = c.window() {
+            w.global::<ToolAdapter>().set_aloud_problem("".into());
+        }
+        let tool = c.open_tool().unwrap_or_default();
+        let read = super::aloud::toggle(
+            c,
+            Screen::Tool,
+            |k| {
+                views::tool(k, &tool)
+                    .map(|v| v.steps_aloud)
+                    .unwrap_or_default()
+            },
+            |w, _| w.global::<ToolAdapter>().set_reading(true),
+            Box::new(|w, at| {
+                let adapter = w.global::<ToolAdapter>();
+                let (step, sentence) = at.map_or((-1, -1), |(p, s)| {
+                    (p.try_into().unwrap_or(-1), s.try_into().unwrap_or(-1))
+                });
+                adapter.set_reading(at.is_some());
+                adapter.set_reading_step(step);
+                adapter.set_reading_sentence(sentence);
+            }),
+        );
+        if let (Err(problem), Some(w)) = (read, c.window()) {
+            w.global::<ToolAdapter>().set_aloud_problem(problem.into());
+        }
     }));
     let weak = Rc::downgrade(controller);
     adapter.on_edited(move |field, text| {
@@ -76,6 +105,9 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_name(view.name.into());
     adapter.set_summary(view.summary.into());
     adapter.set_steps(strings(&view.steps));
+    super::aloud::stop_if_changed(controller, Screen::Tool, &view.steps_aloud);
+    adapter.set_can_read_aloud(!view.steps_aloud.is_empty());
+    adapter.set_spoken(model(spoken(&view.steps, &view.steps_aloud)));
     adapter.set_kind(view.kind.into());
     let (picture, shown) = controller.shown_picture(view.picture);
     adapter.set_has_picture(shown);
@@ -92,6 +124,36 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
             .collect(),
     ));
     Ok(())
+}
+
+/// The steps one sentence a line, as they show while read aloud: a step
+/// with no recording is one line, not lit.
+fn spoken(steps: &[String], aloud: &[(usize, ReadAloud)]) -> Vec<SpokenLine> {
+    let mut lines = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        let number = format!("{}. ", i + 1);
+        let place = i.try_into().unwrap_or(-1);
+        match aloud.iter().find(|(p, _)| *p == i) {
+            Some((_, a)) => lines.extend(a.sentences.iter().enumerate().map(|(j, s)| {
+                SpokenLine {
+                    place,
+                    sentence: j.try_into().unwrap_or(-1),
+                    text: if j == 0 {
+                        format!("{number}{s}")
+                    } else {
+                        s.clone()
+                    }
+                    .into(),
+                }
+            })),
+            None => lines.push(SpokenLine {
+                place,
+                sentence: -1,
+                text: format!("{number}{step}").into(),
+            }),
+        }
+    }
+    lines
 }
 
 /// Fills the tool picker with every tool of the session's programme.

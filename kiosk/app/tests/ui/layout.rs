@@ -735,7 +735,8 @@ fn tour(language: Language) {
     // The software renderer, so that LAYOUT_SHOTS can take snapshots; the
     // platform is per test thread.
     software_renderer();
-    let fixture = Fixture::new();
+    // Every text has a recording, so every Read aloud control shows.
+    let fixture = Fixture::read_aloud();
     // A wing with more facilitators than fit at once, one with the longest
     // id; all listed after sam, so sam's button is in view.
     let ids = ["t.jones", "u-ahmed", "v.longest.staff.id.0123456789abc"];

@@ -48,7 +48,8 @@ pub fn snap(window: &AppWindow, name: &str) {
 
 #[test]
 fn every_screen_renders_at_three_sizes() {
-    let fixture = Fixture::new();
+    // A pack read aloud (built with --speak): the Read aloud controls show.
+    let fixture = Fixture::read_aloud();
     let (window, controller) = demo_window(&fixture);
 
     tap_keys(&window, "Digit", "2749");

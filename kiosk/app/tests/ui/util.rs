@@ -35,6 +35,47 @@ impl Fixture {
         Fixture::with(|_, _| {})
     }
 
+    /// [`Fixture::new`] with a recording of every text the room sees, in
+    /// both languages and versions, as a pack built with `--speak` has: so
+    /// every Read aloud control shows. (One short tone made by sox serves
+    /// for all; each text's sentences start 10 ms apart.)
+    pub fn read_aloud() -> Fixture {
+        Fixture::with(|source, media_dir| {
+            let file = media_dir.join("tone.wav");
+            let made = std::process::Command::new("sox")
+                .args(["-n", "-r", "8000", "-c", "1", "-b", "16"])
+                .arg(&file)
+                .args(["synth", "0.5", "sine", "330"])
+                .status()
+                .expect("sox runs (Debian's sox package; .ci/setup installs it)");
+            assert!(made.success());
+            let languages = [content_pack::Language::En, content_pack::Language::Cy];
+            source.programme.each_room_text_mut(|text| {
+                for language in languages {
+                    for plain in [false, true] {
+                        let n = content_pack::readability::sentences(text.pick_in(language, plain))
+                            .len();
+                        if n > 0 {
+                            text.audio.push(content_pack::Audio {
+                                language,
+                                plain,
+                                file: "media/audio/tone.wav".into(),
+                                sentence_ms: (0..n as u32).map(|i| i * 10).collect(),
+                                made: content_pack::AudioMade::Synthesised,
+                            });
+                        }
+                    }
+                }
+            });
+            source.media.push(content_pack::MediaFile {
+                pack_path: content_pack::PackPath::new("media/audio/tone.wav").unwrap(),
+                size: std::fs::metadata(&file).unwrap().len(),
+                file,
+            });
+            source.media.sort_by(|a, b| a.pack_path.cmp(&b.pack_path));
+        })
+    }
+
     /// [`Fixture::new`] with the sample source changed by `edit` (given a
     /// folder for new media files) before it is built.
     pub fn with(edit: impl FnOnce(&mut content_pack::Source, &Path)) -> Fixture {

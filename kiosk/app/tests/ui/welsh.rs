@@ -13,7 +13,8 @@ use crate::util::*;
 
 #[test]
 fn one_tap_speaks_welsh_and_another_english_again_keeping_the_session() {
-    let fixture = Fixture::new();
+    // Read aloud in both languages, as a pack built with --speak.
+    let fixture = Fixture::read_aloud();
     let (window, controller) = demo_window(&fixture);
 
     // The sign-in screen: the switch names Welsh in Welsh.
@@ -47,6 +48,16 @@ fn one_tap_speaks_welsh_and_another_english_again_keeping_the_session() {
         .map(|p| p.title.to_string())
         .collect();
     assert_eq!(pills[4], "Rownd gloi", "{pills:?}");
+    // Read aloud reads the Welsh: its sentences are the Welsh text's.
+    assert!(run.get_can_read_aloud());
+    let aloud = kiosk_core::views::run(&controller.kiosk())
+        .unwrap()
+        .read_aloud
+        .unwrap();
+    assert_eq!(
+        aloud.sentences,
+        content_pack::readability::sentences(&cy(&session.phases[0].text))
+    );
     snap(&window, "cy-04-run-welcome");
 
     // Back to English on the run screen, on the same phase, then Welsh again.
