@@ -107,7 +107,8 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_steps(strings(&view.steps));
     super::aloud::stop_if_changed(controller, Screen::Tool, &view.steps_aloud);
     adapter.set_can_read_aloud(!view.steps_aloud.is_empty());
-    adapter.set_spoken(model(spoken(&view.steps, &view.steps_aloud)));
+    adapter.set_lines(model(lines(&view.steps, &view.steps_aloud, false)));
+    adapter.set_spoken(model(lines(&view.steps, &view.steps_aloud, true)));
     adapter.set_kind(view.kind.into());
     let (picture, shown) = controller.shown_picture(view.picture);
     adapter.set_has_picture(shown);
@@ -126,14 +127,14 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     Ok(())
 }
 
-/// The steps one sentence a line, as they show while read aloud: a step
-/// with no recording is one line, not lit.
-fn spoken(steps: &[String], aloud: &[(usize, ReadAloud)]) -> Vec<SpokenLine> {
+/// The steps as they show: one a line, numbered, or (`by_sentence`, while
+/// read aloud) a line a sentence of each step with a recording.
+fn lines(steps: &[String], aloud: &[(usize, ReadAloud)], by_sentence: bool) -> Vec<SpokenLine> {
     let mut lines = Vec::new();
     for (i, step) in steps.iter().enumerate() {
         let number = format!("{}. ", i + 1);
         let place = i.try_into().unwrap_or(-1);
-        match aloud.iter().find(|(p, _)| *p == i) {
+        match aloud.iter().find(|(p, _)| *p == i).filter(|_| by_sentence) {
             Some((_, a)) => lines.extend(a.sentences.iter().enumerate().map(|(j, s)| {
                 SpokenLine {
                     place,

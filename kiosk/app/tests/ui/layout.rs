@@ -775,6 +775,18 @@ fn tour(language: Language) {
     loop {
         let kind = window.global::<RunAdapter>().get_phase_title();
         check_everywhere(&window, &format!("run, phase {phase} ({kind})"), p);
+        if phase == 1 {
+            // Read aloud, as it shows while playing: a sentence a line,
+            // the last one lit.
+            let sentences = kiosk_core::views::run(&controller.kiosk())
+                .unwrap()
+                .read_aloud
+                .unwrap()
+                .sentences;
+            as_if_reading_run(&window, &controller, sentences.len() as i32 - 1);
+            check_everywhere(&window, "run, phase 1, read aloud", p);
+            window.global::<RunAdapter>().set_reading(false);
+        }
         if phase == 2 {
             open_attendance(&window);
             add_participants(&window, 12);
@@ -791,6 +803,9 @@ fn tour(language: Language) {
             open_tool(&window);
             let id = window.global::<ToolAdapter>().get_name();
             check_tool_everywhere(&window, &format!("tool {id} (from the run screen)"), p);
+            as_if_reading_tool(&window, 0, 0);
+            check_tool_everywhere(&window, &format!("tool {id}, steps read aloud"), p);
+            window.global::<ToolAdapter>().set_reading(false);
             close_tool(&window);
         }
         if is_last_phase(&window) {

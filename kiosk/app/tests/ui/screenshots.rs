@@ -81,6 +81,9 @@ fn every_screen_renders_at_three_sizes() {
         .advance(chrono::Duration::seconds(4 * 60 + 12));
     i_slint_backend_testing::mock_elapsed_time(kiosk::controller::TICK);
     snap(&window, "04-run-welcome");
+    as_if_reading_run(&window, &controller, 2);
+    snap(&window, "04b-run-read-aloud");
+    window.global::<kiosk::ui::RunAdapter>().set_reading(false);
 
     next_phase(&window, &fixture);
     press(&window, "Attendance");

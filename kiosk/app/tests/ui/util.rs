@@ -361,3 +361,32 @@ pub fn write_png(path: &Path, shot: &slint::SharedPixelBuffer<slint::Rgba8Pixel>
         .write_image_data(shot.as_bytes())
         .unwrap();
 }
+
+/// The run screen as it shows while its words are read aloud, sentence
+/// `lit` being read (the UI tests have no sound device: aloud.rs plays).
+pub fn as_if_reading_run(window: &AppWindow, controller: &Controller, lit: i32) {
+    let run = window.global::<kiosk::ui::RunAdapter>();
+    let aloud = kiosk_core::views::run(&controller.kiosk())
+        .and_then(|v| v.read_aloud)
+        .expect("the phase has a recording");
+    run.set_sentences(slint::ModelRc::new(slint::VecModel::from(
+        aloud
+            .sentences
+            .iter()
+            .map(Into::into)
+            .collect::<Vec<slint::SharedString>>(),
+    )));
+    run.set_reading_sentence(lit);
+    run.set_reading(true);
+    settle();
+}
+
+/// The tool screen as it shows while its steps are read aloud, sentence
+/// `sentence` of step `step` (from 0) being read.
+pub fn as_if_reading_tool(window: &AppWindow, step: i32, sentence: i32) {
+    let tool = window.global::<kiosk::ui::ToolAdapter>();
+    tool.set_reading_step(step);
+    tool.set_reading_sentence(sentence);
+    tool.set_reading(true);
+    settle();
+}
