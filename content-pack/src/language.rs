@@ -63,6 +63,15 @@ impl Language {
             Language::Cy => "cy",
         }
     }
+
+    /// Where the version in this language of a picture with words in it
+    /// is, by the pack's convention: `media/cy/x.svg` for `media/x.svg`.
+    /// `None` for English, whose version is the picture itself. A pack
+    /// without it shows the picture itself.
+    pub fn picture(self, path: &str) -> Option<String> {
+        let rest = path.strip_prefix("media/")?;
+        (self != Language::En).then(|| format!("media/{}/{rest}", self.code()))
+    }
 }
 
 impl fmt::Display for Language {

@@ -723,11 +723,23 @@ fn unused(source: &Source) -> Vec<Finding> {
         })
         .collect();
     let named = programme.media_paths();
+    // A picture's version in a language of the pack is named with it.
+    let translated: BTreeSet<String> = named
+        .iter()
+        .flat_map(|n| {
+            programme
+                .translations
+                .iter()
+                .filter_map(|t| t.language.picture(n))
+        })
+        .collect();
     found.extend(
         source
             .media
             .iter()
-            .filter(|m| !named.contains(m.pack_path.as_str()))
+            .filter(|m| {
+                !named.contains(m.pack_path.as_str()) && !translated.contains(m.pack_path.as_str())
+            })
             .map(|m| Finding {
                 place: Place {
                     file: m.pack_path.as_str().to_owned(),

@@ -229,17 +229,44 @@ fn a_tool_no_session_uses_and_a_media_file_nothing_names_are_found() {
     )
     .unwrap();
     fs::write(root.join("media/old-picture.svg"), "<svg/>").unwrap();
+    // The Welsh of a picture the pack names is named with it; the Welsh
+    // of the picture nothing names is not.
+    fs::write(root.join("media/cy/old-picture.svg"), "<svg/>").unwrap();
     let found = findings(root);
     let shown: Vec<String> = found.iter().map(ToString::to_string).collect();
-    assert_eq!(found.len(), 2, "{shown:#?}");
-    assert_eq!(found[0].place.file, "media/old-picture.svg");
+    assert_eq!(found.len(), 3, "{shown:#?}");
     assert_eq!(
         found[0].broken,
+        Broken::UnusedMedia("media/cy/old-picture.svg".into())
+    );
+    assert_eq!(found[1].place.file, "media/old-picture.svg");
+    assert_eq!(
+        found[1].broken,
         Broken::UnusedMedia("media/old-picture.svg".into())
     );
-    assert_eq!(found[1].place.file, "tools/abc-again.toml");
-    assert_eq!(found[1].place.line, Some(1));
-    assert_eq!(found[1].broken, Broken::UnusedTool("abc-again".into()));
+    assert_eq!(found[2].place.file, "tools/abc-again.toml");
+    assert_eq!(found[2].place.line, Some(1));
+    assert_eq!(found[2].broken, Broken::UnusedTool("abc-again".into()));
+}
+
+#[test]
+fn a_welsh_picture_is_named_with_its_picture_only_in_a_welsh_pack() {
+    use crate::source_errors::{valid_source, welsh_source};
+    let unused = |root: &Path| -> Vec<String> {
+        fs::create_dir_all(root.join("media/cy")).unwrap();
+        fs::write(root.join("media/cy/pic.svg"), "<svg/>").unwrap();
+        let source = content_pack::load_source(root).unwrap();
+        rules::check(&source)
+            .unwrap()
+            .into_iter()
+            .filter_map(|f| match f.broken {
+                Broken::UnusedMedia(m) => Some(m),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(unused(valid_source().path()), ["media/cy/pic.svg"]);
+    assert!(unused(welsh_source().path()).is_empty());
 }
 
 #[test]

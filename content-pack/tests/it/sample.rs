@@ -514,3 +514,46 @@ fn the_sample_builds_into_a_pack_that_installs_the_same_programme_and_pictures()
         );
     }
 }
+
+/// Every picture the kiosk shows with words in it (a word of two letters or
+/// more) has its Welsh version, whose words differ: a Welsh room reads no
+/// English on the screen.
+#[test]
+fn every_picture_with_words_has_its_welsh_version() {
+    let source = load_source(&sample_dir()).unwrap();
+    let p = &source.programme;
+    let shown = p.tools.iter().map(|t| t.picture.clone()).chain(
+        p.sessions
+            .iter()
+            .flat_map(|s| s.phases.iter().filter_map(|ph| ph.media.clone())),
+    );
+    let words_in = |svg: &str| -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.to_owned()))
+            .filter(|w| {
+                w.split(|c: char| !c.is_alphabetic())
+                    .any(|run| run.chars().count() >= 2)
+            })
+            .collect()
+    };
+    let mut checked = 0;
+    for picture in shown {
+        let english = std::fs::read_to_string(sample_dir().join(&picture)).unwrap();
+        if words_in(&english).is_empty() {
+            continue;
+        }
+        let cy = content_pack::Language::Cy.picture(&picture).unwrap();
+        let welsh = std::fs::read_to_string(sample_dir().join(&cy))
+            .unwrap_or_else(|e| panic!("{picture} has words but no Welsh version {cy}: {e}"));
+        assert!(
+            words_in(&welsh)
+                .iter()
+                .all(|w| !words_in(&english).contains(w)),
+            "{cy} still has English words: {:?}",
+            words_in(&welsh)
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked} pictures with words");
+}

@@ -36,7 +36,8 @@ pub struct RunContent {
     pub session: Session,
     /// Every tool of the programme (main work can open any of them).
     pub tools: Vec<Tool>,
-    /// The phases' pictures (pack path → file bytes).
+    /// The phases' and tools' pictures, and their versions in other
+    /// languages (pack path → file bytes).
     pub pictures: BTreeMap<String, Vec<u8>>,
 }
 
@@ -57,6 +58,16 @@ impl RunContent {
             tools: vec![],
             pictures: BTreeMap::new(),
         }
+    }
+
+    /// The picture at `path` in `language`: its version in that language
+    /// where the pack has one, else the picture itself.
+    pub fn picture(&self, path: &str, language: content_pack::Language) -> Option<Vec<u8>> {
+        language
+            .picture(path)
+            .and_then(|p| self.pictures.get(&p))
+            .or_else(|| self.pictures.get(path))
+            .cloned()
     }
 
     /// Whether this is [`RunContent::legacy`]'s placeholder.

@@ -532,8 +532,8 @@ pub fn run(k: &Kiosk) -> Option<RunScreen> {
         picture: v
             .phase
             .media
-            .as_ref()
-            .and_then(|m| s.content.pictures.get(m).cloned()),
+            .as_deref()
+            .and_then(|m| s.content.picture(m, l)),
         tools: v
             .phase
             .tools
@@ -632,7 +632,7 @@ pub fn tool(k: &Kiosk, id: &str) -> Option<ToolScreen> {
             WorksheetKind::List => "list",
             WorksheetKind::Rating => "rating",
         },
-        picture: s.content.pictures.get(&t.picture).cloned(),
+        picture: s.content.picture(&t.picture, l),
         boxes: t
             .worksheet
             .fields

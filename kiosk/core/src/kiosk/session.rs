@@ -132,7 +132,9 @@ impl RunSummary {
 
 /// What a run of session `id` needs from the installed programme and pack:
 /// the session, every tool, and the SVG pictures of its phases and of every
-/// tool (those that can be read; a picture that cannot is simply not shown).
+/// tool, with their versions in the programme's other languages where the
+/// pack has them (those that can be read; a picture that cannot is simply
+/// not shown).
 pub(crate) fn content_for(
     programme: &Programme,
     pack: &InstalledPack,
@@ -145,9 +147,17 @@ pub(crate) fn content_for(
         .filter_map(|p| p.media.as_deref())
         .chain(programme.tools.iter().map(|t| t.picture.as_str()))
         .filter(|m| is_picture(m))
+        .flat_map(|m| {
+            let versions = programme
+                .translations
+                .iter()
+                .filter_map(|t| t.language.picture(m));
+            std::iter::once(m.to_owned()).chain(versions)
+        })
+        .filter(|m| pack.manifest().files.iter().any(|f| f.path == *m))
         .filter_map(|m| {
-            let bytes = pack.read_checked(m).ok()?;
-            (bytes.len() <= MAX_PICTURE_BYTES).then(|| (m.to_owned(), bytes))
+            let bytes = pack.read_checked(&m).ok()?;
+            (bytes.len() <= MAX_PICTURE_BYTES).then_some((m, bytes))
         })
         .collect();
     Some(RunContent {

@@ -378,6 +378,32 @@ fn in_welsh_the_run_view_shows_the_welsh_texts_and_words_until_sign_out() {
         content.steps[0].translations[&Language::Cy].plain
     );
     assert!(views::choose(&k)[0].title.starts_with("Pwynt 1: "));
+    // Its picture is the Welsh one (its words in Welsh), and so is the
+    // welcome's picture of the 4 points; in English, the pictures themselves.
+    let picture = |path: &str| std::fs::read(crate::util::sample_dir().join(path)).unwrap();
+    assert_eq!(
+        session.phases[0].media.as_deref(),
+        Some("media/four-points.svg")
+    );
+    assert_eq!(
+        tool.picture,
+        Some(picture(&format!("media/cy/tool-{tool_id}.svg")))
+    );
+    assert_eq!(
+        views::run(&k).unwrap().picture,
+        Some(picture("media/cy/four-points.svg"))
+    );
+    k.set_language(Language::En);
+    let tool_in_english = views::tool(&k, &tool_id).unwrap().picture;
+    assert_eq!(
+        tool_in_english,
+        Some(picture(&format!("media/tool-{tool_id}.svg")))
+    );
+    assert_eq!(
+        views::run(&k).unwrap().picture,
+        Some(picture("media/four-points.svg"))
+    );
+    k.set_language(Language::Cy);
 
     k.sign_out().unwrap();
     assert_eq!(
