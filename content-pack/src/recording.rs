@@ -323,9 +323,7 @@ fn choose(pauses: &[Pause], expected: &[f64], span: f64) -> Option<Vec<usize>> {
     // starting at pause j; from[i][j] the pause chosen for sentence i - 1.
     let mut best = vec![vec![f64::INFINITY; m]; k];
     let mut from = vec![vec![0usize; m]; k];
-    for j in 0..m {
-        best[0][j] = cost(0, j);
-    }
+    best[0] = (0..m).map(|j| cost(0, j)).collect();
     for i in 1..k {
         let (mut low, mut at) = (f64::INFINITY, 0);
         for j in 0..m {
