@@ -947,7 +947,7 @@ impl Recordings {
 
     /// `text` with the recordings that read it: those named `<field>` or
     /// `<table>.<field>` for its fields `keys` in each language
-    /// (`phase-3.plain_cy`). `at` names the text for a message.
+    /// (`phase-3.plain_cy`).
     fn give(
         &mut self,
         table: Option<String>,
