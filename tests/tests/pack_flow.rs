@@ -24,6 +24,25 @@ fn ok(name: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `pack build` of `source` as `version`, signed with the
+/// password-protected key `secret`, to `out`; what it printed.
+fn build(source: &Path, version: &str, secret: &Path, out: &Path) -> String {
+    ok(
+        "insideout-provision",
+        &[
+            "pack",
+            "build",
+            p(source),
+            "--version",
+            version,
+            "--secret-key",
+            p(secret),
+            "--out",
+            p(out),
+        ],
+    )
+}
+
 /// Runs a command that must fail, and returns its one stderr line.
 fn refused(name: &str, args: &[&str]) -> String {
     let out = run(name, args);
@@ -55,20 +74,7 @@ fn a_signed_sample_pack_goes_from_keygen_to_an_installed_programme() {
         std::fs::read_to_string(&sk).unwrap().len() > 100,
         "a password-protected secret key is written"
     );
-    let built = ok(
-        "insideout-provision",
-        &[
-            "pack",
-            "build",
-            p(&sample_dir()),
-            "--version",
-            "4",
-            "--secret-key",
-            p(&sk),
-            "--out",
-            p(&pack),
-        ],
-    );
+    let built = build(&sample_dir(), "4", &sk, &pack);
     assert!(built.contains("version 4"), "{built}");
     let verified = ok(
         "insideout-provision",
@@ -371,20 +377,7 @@ fn keys_and_sample_pack(
         "insideout-provision",
         &["keygen", "--secret-key", p(&sk), "--public-key", p(&pk)],
     );
-    ok(
-        "insideout-provision",
-        &[
-            "pack",
-            "build",
-            p(&sample_dir()),
-            "--version",
-            "1",
-            "--secret-key",
-            p(&sk),
-            "--out",
-            p(&pack),
-        ],
-    );
+    build(&sample_dir(), "1", &sk, &pack);
     (sk, pk, pack)
 }
 
@@ -597,20 +590,7 @@ fn pack_build_says_which_texts_a_person_recorded() {
 
     let (sk, _) = tests::content_key(dir.path(), "k");
     let pack = dir.path().join("recorded.iopack");
-    let built = ok(
-        "insideout-provision",
-        &[
-            "pack",
-            "build",
-            p(&src),
-            "--version",
-            "1",
-            "--secret-key",
-            p(&sk),
-            "--out",
-            p(&pack),
-        ],
-    );
+    let built = build(&src, "1", &sk, &pack);
     assert!(built.contains(", 1 with a person's recording,"), "{built}");
     assert!(
         built.contains("recorded: sessions/01-welcome-to-insideout/phase-1.text.flac (sentences timed by its pauses)"),

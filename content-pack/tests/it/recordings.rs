@@ -305,6 +305,30 @@ fn a_recording_that_fits_no_text_or_cannot_be_heard_is_refused_naming_it() {
             &["sessions/02-missing", "there is no such file"],
         ),
         (
+            "sessions/01-test/phase-1.text.wav",
+            Box::new(|p| {
+                let file = fs::File::create(p).unwrap();
+                file.set_len(65 << 20).unwrap();
+            }),
+            &[
+                "sessions/01-test/phase-1.text.wav",
+                "it is 65 MB, over the limit of 64 MB",
+            ],
+        ),
+        (
+            "sessions/01-test/phase-1.text.flac",
+            Box::new(|p| {
+                run(Command::new("sox")
+                    .args(["-n", "-r", "8000", "-c", "1"])
+                    .arg(p)
+                    .args(["synth", "601", "sine", "300"]));
+            }),
+            &[
+                "sessions/01-test/phase-1.text.flac",
+                "it is over 10 minutes long",
+            ],
+        ),
+        (
             "sessions/01-test/title.txt",
             Box::new(|p| fs::write(p, "0.0\t1.0\tTest\n").unwrap()),
             &["sessions/01-test/title.txt", "there is none"],

@@ -30,6 +30,26 @@ fn tone(path: &std::path::Path, seconds: f32) {
     assert!(ok);
 }
 
+/// Each place the highlight stood, in order, polled until `reading` is
+/// over: a few seconds of recordings still playing after 30 s fail.
+fn heard_until_done<T: PartialEq>(reading: impl Fn() -> bool, at: impl Fn() -> T) -> Vec<T> {
+    let mut heard = Vec::new();
+    let started = Instant::now();
+    while reading() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "still reading after 30 s"
+        );
+        let now = at();
+        if heard.last() != Some(&now) {
+            heard.push(now);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        settle();
+    }
+    heard
+}
+
 #[test]
 fn read_aloud_plays_to_the_end_through_alsa_moving_the_highlight() {
     let dir = tempfile::tempdir().unwrap();
@@ -84,24 +104,16 @@ fn read_aloud_plays_to_the_end_through_alsa_moving_the_highlight() {
     assert!(!run.get_reading(), "nothing plays unless pressed");
 
     press(&window, "Read aloud");
-    let mut seen = Vec::new();
-    let started = Instant::now();
-    while run.get_reading() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "a 2.4 s recording is still playing after 30 s"
-        );
-        let i = run.get_reading_sentence();
-        if seen.last() != Some(&i) {
-            seen.push(i);
-        }
-        assert_eq!(
-            run.get_sentences().row_count(),
-            run.get_sentences().iter().count()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        settle();
-    }
+    let seen = heard_until_done(
+        || run.get_reading(),
+        || {
+            assert_eq!(
+                run.get_sentences().row_count(),
+                run.get_sentences().iter().count()
+            );
+            run.get_reading_sentence()
+        },
+    );
     let last = run.get_sentences().row_count() as i32 - 1;
     assert!(
         seen.windows(2).all(|w| w[0] < w[1]),
@@ -150,20 +162,10 @@ fn read_aloud_plays_to_the_end_through_alsa_moving_the_highlight() {
     assert!(tool.get_can_read_aloud());
     assert!(!tool.get_reading(), "nothing plays unless pressed");
     press(&window, "Read the steps aloud");
-    let mut heard = Vec::new();
-    let started = Instant::now();
-    while tool.get_reading() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "2.4 s of steps still playing after 30 s"
-        );
-        let at = (tool.get_reading_step(), tool.get_reading_sentence());
-        if heard.last() != Some(&at) {
-            heard.push(at);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-        settle();
-    }
+    let heard = heard_until_done(
+        || tool.get_reading(),
+        || (tool.get_reading_step(), tool.get_reading_sentence()),
+    );
     let steps: Vec<i32> = heard.iter().map(|(s, _)| *s).collect();
     assert!(
         steps.windows(2).all(|w| w[0] <= w[1]),
