@@ -872,12 +872,14 @@ impl Recordings {
         for (name, kind) in list(root, folder)? {
             let file = join(folder, &name);
             let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, ""));
+            // A recorder may name its files `.WAV`; the pack's are lower case.
+            let ext = ext.to_ascii_lowercase();
             match kind {
                 Kind::File(_) if is_note(&name) => notes.push(file),
                 Kind::File(_) if ext == "txt" => {
                     label_files.insert(stem.to_owned(), file);
                 }
-                Kind::File(size) if AUDIO_EXTENSIONS.contains(&ext) => {
+                Kind::File(size) if AUDIO_EXTENSIONS.contains(&ext.as_str()) => {
                     if size > MAX_RECORDING_BYTES {
                         return Err(refused(&file, format!(
                                 "it is {} MB, over the limit of {} MB; save it as FLAC, Ogg or MP3, or shorten it",
@@ -890,7 +892,7 @@ impl Recordings {
                         return Err(refused(&file, format!("{other} reads the same text; keep one of them"),
                         ));
                     }
-                    sounds.insert(stem.to_owned(), (file, ext.to_owned(), size));
+                    sounds.insert(stem.to_owned(), (file, ext, size));
                 }
                 _ => {
                     return Err(SourceError::Unexpected {

@@ -244,6 +244,35 @@ fn a_welsh_recording_reads_the_welsh_version() {
 }
 
 #[test]
+fn a_recorder_that_names_its_files_in_capitals_is_heard_the_same() {
+    let dir = valid_source();
+    let root = dir.path();
+    fs::create_dir_all(root.join("sessions/01-test")).unwrap();
+    record(
+        &root.join("sessions/01-test/phase-1.text.WAV"),
+        "en-gb",
+        &["Hello."],
+        0.2,
+    );
+    fs::write(
+        root.join("sessions/01-test/phase-1.text.TXT"),
+        "0.0\t0.5\tHello.\n",
+    )
+    .unwrap();
+    let source = load_source(root).unwrap();
+    let audio = source.programme.sessions[0].phases[0]
+        .text
+        .audio_in(Language::En, false)
+        .expect("the recording reads the text");
+    assert!(audio.file.ends_with(".wav"), "{}", audio.file);
+    assert_eq!(
+        source.recordings[0].file,
+        "sessions/01-test/phase-1.text.WAV"
+    );
+    assert_eq!(source.recordings[0].timing, Timing::Labels);
+}
+
+#[test]
 fn a_recording_that_fits_no_text_or_cannot_be_heard_is_refused_naming_it() {
     let silent = |p: &Path| {
         run(Command::new("sox")
