@@ -9,6 +9,13 @@ use std::fmt;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+use ct_codecs::{Base64, Decoder};
+
+/// A minisign secret key's bytes: algorithm, KDF, checksum algorithm, salt,
+/// limits, key id, key and, from `CHECKSUM`, the checksum.
+const SECRET_KEY_BYTES: usize = 158;
+const CHECKSUM: usize = 126;
+
 /// A key could not be made, read or used.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -27,6 +34,9 @@ pub enum KeyError {
     /// The secret key file is not a minisign secret key.
     #[error("this is not a minisign secret key ({0}); check you gave the .key file, not the .pub")]
     BadSecretKey(String),
+    /// A secret key file that is damaged.
+    #[error("this secret key is damaged ({0}): use a good copy of it from where the key is kept")]
+    DamagedSecretKey(&'static str),
     /// A public key was given where the secret key is needed.
     #[error("this is a public key (.pub), not the secret key: give the secret key file (.key) that was made with it")]
     PublicNotSecret,
@@ -50,8 +60,8 @@ pub enum KeyError {
     RotationToSelf(KeyId),
 }
 
-/// A public key where a secret key belongs would otherwise read as an
-/// encrypted secret key with the wrong password.
+/// A public key where a secret key belongs is named as such: the
+/// commonest mix-up.
 fn refuse_public_key(text: &str) -> Result<(), KeyError> {
     if minisign::PublicKeyBox::from_string(text)
         .and_then(|b| b.into_public_key())
@@ -60,6 +70,24 @@ fn refuse_public_key(text: &str) -> Result<(), KeyError> {
         return Err(KeyError::PublicNotSecret);
     }
     Ok(())
+}
+
+/// The bytes of the minisign secret key file `text`, checked for length.
+fn secret_key_bytes(text: &str) -> Result<Vec<u8>, KeyError> {
+    refuse_public_key(text)?;
+    text.lines()
+        .nth(1)
+        .and_then(|line| Base64::decode_to_vec(line.trim(), None).ok())
+        .filter(|raw| raw.len() == SECRET_KEY_BYTES)
+        .ok_or_else(|| {
+            KeyError::BadSecretKey("its second line is not a minisign secret key".into())
+        })
+}
+
+/// Whether a secret key's bytes are encrypted with a password (its KDF is
+/// not "none").
+fn is_encrypted(raw: &[u8]) -> bool {
+    raw[2..4] != [0, 0]
 }
 
 /// A minisign key id: the 8 bytes that name a key, shown as 16 hex digits
@@ -166,22 +194,28 @@ impl SigningKey {
     /// Reads a minisign secret key file. `password` is needed for an encrypted
     /// key and ignored for an unencrypted one.
     pub fn from_text(text: &str, password: Option<&str>) -> Result<SigningKey, KeyError> {
-        refuse_public_key(text)?;
-        let sk_box = minisign::SecretKeyBox::from_string(text)
-            .map_err(|e| KeyError::BadSecretKey(e.to_string()))?;
-        // An encrypted key fails the unencrypted checksum; only then is the
-        // password used (minisign would otherwise prompt on the terminal).
-        let sk = match sk_box.clone().into_unencrypted_secret_key() {
-            Ok(sk) => sk,
-            Err(_) => {
-                let password = password.ok_or(KeyError::PasswordNeeded)?;
-                sk_box
-                    .into_secret_key(Some(password.to_owned()))
-                    .map_err(|_| KeyError::WrongPassword)?
-            }
+        let bad = |e: minisign::PError| KeyError::BadSecretKey(e.to_string());
+        let raw = secret_key_bytes(text)?;
+        let sk_box = minisign::SecretKeyBox::from_string(text).map_err(bad)?;
+        let sk = if is_encrypted(&raw) {
+            // Encrypted: only now is the password asked for.
+            let password = password.ok_or(KeyError::PasswordNeeded)?;
+            sk_box
+                .into_secret_key(Some(password.to_owned()))
+                .map_err(|_| KeyError::WrongPassword)?
+        } else if raw[CHECKSUM..].iter().all(|&b| b == 0) {
+            // The minisign tool writes an unencrypted key (`-G -W`) without
+            // its checksum; the signature checked below stands in for it.
+            minisign::SecretKey::from_bytes(&raw).map_err(bad)?
+        } else {
+            sk_box
+                .into_unencrypted_secret_key()
+                .map_err(|_| KeyError::DamagedSecretKey("its checksum does not match"))?
         };
-        let pk = minisign::PublicKey::from_secret_key(&sk)
-            .map_err(|e| KeyError::BadSecretKey(e.to_string()))?;
+        let pk = minisign::PublicKey::from_secret_key(&sk).map_err(bad)?;
+        // Signing verifies against the public half: a damaged key fails here.
+        minisign::sign(Some(&pk), &sk, Cursor::new(b"key check"), None, None)
+            .map_err(|_| KeyError::DamagedSecretKey("its two halves do not match"))?;
         let key_id = KeyId::from_slice(sk.keynum())
             .ok_or_else(|| KeyError::BadSecretKey("key id has the wrong length".into()))?;
         Ok(SigningKey { sk, pk, key_id })
@@ -202,10 +236,7 @@ impl SigningKey {
             path: path.to_owned(),
             source,
         })?;
-        refuse_public_key(&text)?;
-        let sk_box = minisign::SecretKeyBox::from_string(&text)
-            .map_err(|e| KeyError::BadSecretKey(e.to_string()))?;
-        Ok(sk_box.into_unencrypted_secret_key().is_err())
+        Ok(is_encrypted(&secret_key_bytes(&text)?))
     }
 
     /// The key id of this key (and of its public key).

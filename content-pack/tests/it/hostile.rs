@@ -295,3 +295,102 @@ fn a_pack_signed_with_the_minisign_tool_installs() {
         .unwrap();
     assert!(matches!(err, PackError::SignerMismatch { .. }), "{err:?}");
 }
+
+/// The content team may already keep a key made by the stock `minisign`
+/// tool: unencrypted (`-G -W`, which writes no checksum) or with a
+/// password. Either signs a pack the tool itself verifies; a damaged copy
+/// is refused as damaged, not taken for a password-protected key.
+#[test]
+fn a_secret_key_made_by_the_minisign_tool_signs_and_a_damaged_one_is_refused() {
+    let fx = Fixture::new();
+    let make = |name: &str, password: Option<&str>| {
+        let (public, secret) = (
+            fx.path(&format!("{name}.pub")),
+            fx.path(&format!("{name}.key")),
+        );
+        let mut cmd = Command::new("minisign");
+        cmd.arg("-G").args(password.is_none().then_some("-W"));
+        cmd.arg("-p").arg(&public).arg("-s").arg(&secret);
+        let mut child = cmd
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the minisign tool runs (.ci/setup installs it)");
+        if let Some(password) = password {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            write!(stdin, "{password}\n{password}\n").unwrap();
+        }
+        assert!(child.wait().unwrap().success());
+        (public, secret)
+    };
+    let signs = |public: &Path, key: &SigningKey| {
+        assert_eq!(
+            key.key_id(),
+            TrustedKey::from_file(public).unwrap().key_id()
+        );
+        let data = fx.path("data.txt");
+        fs::write(&data, "a manifest").unwrap();
+        fs::write(
+            fx.path("data.txt.minisig"),
+            key.sign(b"a manifest", "c").unwrap(),
+        )
+        .unwrap();
+        let verified = Command::new("minisign")
+            .arg("-V")
+            .arg("-p")
+            .arg(public)
+            .arg("-m")
+            .arg(&data)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(verified.success(), "minisign -V accepts our signature");
+    };
+
+    let (public, secret) = make("plain", None);
+    let key = SigningKey::from_file(&secret, None).expect("minisign -G -W's key reads");
+    signs(&public, &key);
+
+    let (public, secret) = make("locked", Some("a long pass phrase"));
+    assert!(matches!(
+        SigningKey::from_file(&secret, None),
+        Err(KeyError::PasswordNeeded)
+    ));
+    assert!(matches!(
+        SigningKey::from_file(&secret, Some("wrong")),
+        Err(KeyError::WrongPassword)
+    ));
+    signs(
+        &public,
+        &SigningKey::from_file(&secret, Some("a long pass phrase")).unwrap(),
+    );
+
+    // One letter of the secret half changed: in the tool's key (no
+    // checksum) and in ours (with one).
+    let ours = generate_keys(KeyProtection::Unencrypted)
+        .unwrap()
+        .secret_key;
+    let tools = fs::read_to_string(fx.path("plain.key")).unwrap();
+    for (text, problem) in [
+        (tools, "its two halves do not match"),
+        (ours, "its checksum does not match"),
+    ] {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let mut chars: Vec<char> = lines[1].chars().collect();
+        chars[100] = if chars[100] == 'A' { 'B' } else { 'A' };
+        lines[1] = chars.into_iter().collect();
+        let err = SigningKey::from_text(&lines.join("\n"), None)
+            .err()
+            .unwrap();
+        assert!(
+            matches!(err, KeyError::DamagedSecretKey(p) if p == problem),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().contains("this secret key is damaged"),
+            "{err}"
+        );
+    }
+}
