@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use content_pack::{BuildOptions, KeyProtection, SigningKey};
+use content_pack::{BuildOptions, SigningKey};
 use i_slint_backend_testing::ElementHandle;
 pub use kiosk::adapters::Navigate;
 use kiosk::controller::Controller;
@@ -82,8 +82,9 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(FakeClock::starting_now());
         let now = Utc::now();
-        let keys = content_pack::generate_keys(KeyProtection::Unencrypted).unwrap();
-        let key = SigningKey::from_text(&keys.secret_key, None).unwrap();
+        // One key made by the minisign CLI, so the screens that name the
+        // signer's key look the same in every run.
+        let key = SigningKey::from_text(include_str!("keys/screens.key"), None).unwrap();
         let mut source = content_pack::load_source(&sample_dir()).unwrap();
         edit(&mut source, dir.path());
         let usb = dir.path().join("usb");
@@ -108,7 +109,7 @@ impl Fixture {
         let init = InitOptions {
             site: "HMP Example".into(),
             wing: "B wing".into(),
-            trusted_keys: vec![keys.public_key],
+            trusted_keys: vec![include_str!("keys/screens.pub").to_owned()],
             idle_minutes: IDLE_MINUTES,
             language: content_pack::Language::En,
             usb_dir: usb,
