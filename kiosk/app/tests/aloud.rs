@@ -62,8 +62,8 @@ fn read_aloud_plays_to_the_end_through_alsa_moving_the_highlight() {
     // Before any thread starts: ALSA reads this instead of the system's.
     std::env::set_var("ALSA_CONFIG_PATH", &conf);
 
-    // Session 1's welcome, read in 2.4 s, and steps 1 and 3 of the
-    // brainstorming tool in 1.2 s each: their sentences start evenly.
+    // Session 1's welcome, read in 2.4 s, and the summary and steps 1 and 3
+    // of the brainstorming tool in 1.2 s each: their sentences start evenly.
     let seconds = 2.4;
     let fixture = Fixture::with(|source, media_dir| {
         let mut record = |text: &mut content_pack::ParticipantText, name: &str, seconds: f32| {
@@ -90,6 +90,7 @@ fn read_aloud_plays_to_the_end_through_alsa_moving_the_highlight() {
             .iter_mut()
             .find(|t| t.id == "brainstorming")
             .unwrap();
+        record(&mut tool.summary, "summary.wav", 1.2);
         record(&mut tool.steps[0], "step-1.wav", 1.2);
         record(&mut tool.steps[2], "step-3.wav", 1.2);
         source.media.sort_by(|a, b| a.pack_path.cmp(&b.pack_path));
@@ -154,30 +155,30 @@ fn read_aloud_plays_to_the_end_through_alsa_moving_the_highlight() {
 
     press(&window, "Plain language");
 
-    // A tool's steps, one after another: step 1, then step 3 (step 2 has
-    // no recording and is never lit), each sentence in turn.
+    // A tool, one text after another: its summary, step 1, then step 3
+    // (step 2 has no recording and is never lit), each sentence in turn.
     kiosk::adapters::tool::open(&controller, "brainstorming");
     settle();
     let tool = window.global::<ToolAdapter>();
     assert!(tool.get_can_read_aloud());
     assert!(!tool.get_reading(), "nothing plays unless pressed");
-    press(&window, "Read the steps aloud");
+    press(&window, "Read the tool aloud");
     let heard = heard_until_done(
         || tool.get_reading(),
-        || (tool.get_reading_step(), tool.get_reading_sentence()),
+        || (tool.get_reading_place(), tool.get_reading_sentence()),
     );
-    let steps: Vec<i32> = heard.iter().map(|(s, _)| *s).collect();
+    let places: Vec<i32> = heard.iter().map(|(p, _)| *p).collect();
     assert!(
-        steps.windows(2).all(|w| w[0] <= w[1]),
+        places.windows(2).all(|w| w[0] <= w[1]),
         "in order: {heard:?}"
     );
-    assert_eq!(heard.first(), Some(&(0, 0)), "{heard:?}");
+    assert_eq!(heard.first(), Some(&(0, 0)), "the summary first: {heard:?}");
     assert!(
-        steps.contains(&2) && !steps.contains(&1),
+        places.contains(&1) && places.contains(&3) && !places.contains(&2),
         "steps 1 and 3 read, not 2: {heard:?}"
     );
     assert_eq!(
-        (tool.get_reading_step(), tool.get_reading_sentence()),
+        (tool.get_reading_place(), tool.get_reading_sentence()),
         (-1, -1)
     );
     assert!(
@@ -186,11 +187,20 @@ fn read_aloud_plays_to_the_end_through_alsa_moving_the_highlight() {
         tool.get_aloud_problem()
     );
     let lines = tool.get_spoken();
-    assert_eq!(lines.row_data(0).unwrap().place, 0);
+    assert_eq!(lines.row_data(0).unwrap().place, 1);
     assert!(lines.row_data(0).unwrap().text.starts_with("1. "));
+    let summary = tool.get_summary_spoken();
+    assert_eq!(
+        summary
+            .iter()
+            .map(|l| l.text.to_string())
+            .collect::<String>(),
+        tool.get_summary().replace(". ", "."),
+        "the summary, one sentence a line"
+    );
 
     // Back to the session while it reads: it stops.
-    press(&window, "Read the steps aloud");
+    press(&window, "Read the tool aloud");
     assert!(tool.get_reading());
     press(&window, "Close the tool");
     assert!(!tool.get_reading(), "leaving the tool stops its reading");

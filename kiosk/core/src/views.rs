@@ -595,9 +595,10 @@ pub struct ToolScreen {
     pub summary: String,
     /// Its steps.
     pub steps: Vec<String>,
-    /// The steps the pack has a recording of, each with its number from 0,
-    /// in order: read one after another by one press.
-    pub steps_aloud: Vec<(usize, ReadAloud)>,
+    /// What one press of Read aloud reads, in order, each text with its
+    /// place: 0 the summary, n step n (numbered from 1, as shown). Texts
+    /// the pack has no recording of are left out.
+    pub aloud: Vec<(usize, ReadAloud)>,
     /// "grid", "list" or "rating".
     pub kind: &'static str,
     /// The tool's picture (SVG bytes), if the run carries it.
@@ -621,11 +622,10 @@ pub fn tool(k: &Kiosk, id: &str) -> Option<ToolScreen> {
             .iter()
             .map(|s| s.pick_in(l, plain).to_owned())
             .collect(),
-        steps_aloud: t
-            .steps
-            .iter()
+        aloud: std::iter::once(&t.summary)
+            .chain(&t.steps)
             .enumerate()
-            .filter_map(|(i, s)| Some((i, ReadAloud::of(s, l, plain)?)))
+            .filter_map(|(place, text)| Some((place, ReadAloud::of(text, l, plain)?)))
             .collect(),
         kind: match t.worksheet.kind {
             WorksheetKind::Grid => "grid",

@@ -29,19 +29,15 @@ pub fn connect(window: &AppWindow, controller: &Rc<Controller>) {
         let read = super::aloud::toggle(
             c,
             Screen::Tool,
-            |k| {
-                views::tool(k, &tool)
-                    .map(|v| v.steps_aloud)
-                    .unwrap_or_default()
-            },
+            |k| views::tool(k, &tool).map(|v| v.aloud).unwrap_or_default(),
             |w, _| w.global::<ToolAdapter>().set_reading(true),
             Box::new(|w, at| {
                 let adapter = w.global::<ToolAdapter>();
-                let (step, sentence) = at.map_or((-1, -1), |(p, s)| {
+                let (place, sentence) = at.map_or((-1, -1), |(p, s)| {
                     (p.try_into().unwrap_or(-1), s.try_into().unwrap_or(-1))
                 });
                 adapter.set_reading(at.is_some());
-                adapter.set_reading_step(step);
+                adapter.set_reading_place(place);
                 adapter.set_reading_sentence(sentence);
             }),
         );
@@ -105,10 +101,17 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
     adapter.set_name(view.name.into());
     adapter.set_summary(view.summary.into());
     adapter.set_steps(strings(&view.steps));
-    super::aloud::stop_if_changed(controller, Screen::Tool, &view.steps_aloud);
-    adapter.set_can_read_aloud(!view.steps_aloud.is_empty());
-    adapter.set_lines(model(lines(&view.steps, &view.steps_aloud, false)));
-    adapter.set_spoken(model(lines(&view.steps, &view.steps_aloud, true)));
+    super::aloud::stop_if_changed(controller, Screen::Tool, &view.aloud);
+    adapter.set_can_read_aloud(!view.aloud.is_empty());
+    adapter.set_summary_spoken(model(
+        view.aloud
+            .iter()
+            .find(|(place, _)| *place == 0)
+            .map(|(_, a)| spoken(0, a, ""))
+            .unwrap_or_default(),
+    ));
+    adapter.set_lines(model(lines(&view.steps, &view.aloud, false)));
+    adapter.set_spoken(model(lines(&view.steps, &view.aloud, true)));
     adapter.set_kind(view.kind.into());
     let (picture, shown) = controller.shown_picture(view.picture);
     adapter.set_has_picture(shown);
@@ -128,33 +131,43 @@ pub fn refresh(window: &AppWindow, controller: &Controller) -> Result<(), KioskE
 }
 
 /// The steps as they show: one a line, numbered, or (`by_sentence`, while
-/// read aloud) a line a sentence of each step with a recording.
+/// read aloud) a line a sentence of each step with a recording. Step n is
+/// at place n, as in [`views::ToolScreen::aloud`].
 fn lines(steps: &[String], aloud: &[(usize, ReadAloud)], by_sentence: bool) -> Vec<SpokenLine> {
     let mut lines = Vec::new();
-    for (i, step) in steps.iter().enumerate() {
-        let number = format!("{}. ", i + 1);
-        let place = i.try_into().unwrap_or(-1);
-        match aloud.iter().find(|(p, _)| *p == i).filter(|_| by_sentence) {
-            Some((_, a)) => lines.extend(a.sentences.iter().enumerate().map(|(j, s)| {
-                SpokenLine {
-                    place,
-                    sentence: j.try_into().unwrap_or(-1),
-                    text: if j == 0 {
-                        format!("{number}{s}")
-                    } else {
-                        s.clone()
-                    }
-                    .into(),
-                }
-            })),
+    for (place, step) in (1..).zip(steps) {
+        let number = format!("{place}. ");
+        match aloud
+            .iter()
+            .find(|(p, _)| *p == place)
+            .filter(|_| by_sentence)
+        {
+            Some((_, a)) => lines.extend(spoken(place, a, &number)),
             None => lines.push(SpokenLine {
-                place,
+                place: place.try_into().unwrap_or(-1),
                 sentence: -1,
                 text: format!("{number}{step}").into(),
             }),
         }
     }
     lines
+}
+
+/// The text at `place` one sentence a line, `first` before its first.
+fn spoken(place: usize, aloud: &ReadAloud, first: &str) -> Vec<SpokenLine> {
+    (0..)
+        .zip(&aloud.sentences)
+        .map(|(j, s)| SpokenLine {
+            place: place.try_into().unwrap_or(-1),
+            sentence: j,
+            text: if j == 0 {
+                format!("{first}{s}")
+            } else {
+                s.clone()
+            }
+            .into(),
+        })
+        .collect()
 }
 
 /// Fills the tool picker with every tool of the session's programme.

@@ -804,7 +804,7 @@ fn tour(language: Language) {
             let id = window.global::<ToolAdapter>().get_name();
             check_tool_everywhere(&window, &format!("tool {id} (from the run screen)"), p);
             as_if_reading_tool(&window, 0, 0);
-            check_tool_everywhere(&window, &format!("tool {id}, steps read aloud"), p);
+            check_tool_everywhere(&window, &format!("tool {id}, read aloud"), p);
             window.global::<ToolAdapter>().set_reading(false);
             close_tool(&window);
         }

@@ -382,11 +382,11 @@ pub fn as_if_reading_run(window: &AppWindow, controller: &Controller, lit: i32) 
     settle();
 }
 
-/// The tool screen as it shows while its steps are read aloud, sentence
-/// `sentence` of step `step` (from 0) being read.
-pub fn as_if_reading_tool(window: &AppWindow, step: i32, sentence: i32) {
+/// The tool screen as it shows while it is read aloud, sentence `sentence`
+/// of the text at `place` (0 the summary, n step n) being read.
+pub fn as_if_reading_tool(window: &AppWindow, place: i32, sentence: i32) {
     let tool = window.global::<kiosk::ui::ToolAdapter>();
-    tool.set_reading_step(step);
+    tool.set_reading_place(place);
     tool.set_reading_sentence(sentence);
     tool.set_reading(true);
     settle();

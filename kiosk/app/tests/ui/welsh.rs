@@ -88,7 +88,7 @@ fn one_tap_speaks_welsh_and_another_english_again_keeping_the_session() {
     let shown = window.global::<ToolAdapter>();
     assert_eq!(shown.get_name(), tool.name.pick_in(Language::Cy, true));
     snap(&window, "cy-08-tool");
-    as_if_reading_tool(&window, 1, 0);
+    as_if_reading_tool(&window, 2, 0);
     snap(&window, "cy-08b-tool-read-aloud");
     shown.set_reading(false);
     press(&window, "Close the tool");
