@@ -557,3 +557,27 @@ fn every_picture_with_words_has_its_welsh_version() {
     }
     assert!(checked >= 20, "{checked} pictures with words");
 }
+
+/// `pack build --speak` reads aloud the texts `each_room_text_mut` visits,
+/// and validation checks those `room_texts` lists: the two walks of the
+/// programme must be the same texts in the same order, or a text would go
+/// unread or unchecked.
+#[test]
+fn the_texts_read_aloud_are_the_texts_checked_in_the_same_order() {
+    let mut programme = sample().programme;
+    let mut visited = 0;
+    programme.each_room_text_mut(|text| {
+        text.standard = format!("text {visited}");
+        visited += 1;
+    });
+    let listed: Vec<String> = programme
+        .room_texts()
+        .iter()
+        .map(|t| t.text.standard.clone())
+        .collect();
+    assert_eq!(listed.len(), visited);
+    assert!(visited > 500, "{visited} texts in the sample");
+    for (i, text) in listed.iter().enumerate() {
+        assert_eq!(text, &format!("text {i}"));
+    }
+}
