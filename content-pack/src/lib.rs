@@ -58,7 +58,7 @@ pub use programme::{
 };
 pub use rotation::{sign_rotation, Rotation};
 pub use rules::{Broken, Finding, Place};
-pub use source::{load_source, MediaFile, Origins, Source, SourceError};
+pub use source::{load_source, load_source_with, MediaFile, Origins, Source, SourceError};
 pub use store::{
     check_offer, ContentStore, InstallObserver, InstallStep, InstalledPack, NoObserver,
     MAX_CLOCK_LEAD,

@@ -46,6 +46,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde::de::{DeserializeOwned, Error as _};
@@ -239,6 +240,16 @@ pub enum SourceError {
 
 /// Loads the pack source folder `dir` and validates the programme in it.
 pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
+    load_source_with(dir, &|_, _| {})
+}
+
+/// [`load_source`], reporting to `heard` how far it is through decoding the
+/// recordings a person made: bytes decoded so far, and in all. (Hundreds of
+/// minutes of recordings take a while.)
+pub fn load_source_with(
+    dir: &Path,
+    heard: &(dyn Fn(u64, u64) + Sync),
+) -> Result<Source, SourceError> {
     let meta = fs::metadata(dir).map_err(|source| SourceError::Read {
         path: dir.to_owned(),
         source,
@@ -247,6 +258,11 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         return Err(SourceError::NotAFolder(dir.to_owned()));
     }
     let mut layout = Layout::scan(dir)?;
+    let listening = Listening {
+        done: AtomicU64::new(0),
+        total: layout.recording_bytes,
+        report: heard,
+    };
     let (mut recordings, mut recorded_media) = (Vec::new(), Vec::new());
     let mut texts: BTreeMap<String, String> = BTreeMap::new();
 
@@ -333,7 +349,8 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
             return Err(no_media(file, "field `picture`", &tool.picture));
         }
         tool_files.insert(tool.id.clone(), file.clone());
-        let mut heard = Recordings::beside(dir, file, &layout.recordings, &mut layout.notes)?;
+        let mut heard =
+            Recordings::beside(dir, file, &layout.recordings, &mut layout.notes, &listening)?;
         tools.push(Tool {
             id: tool.id,
             name: heard.give(
@@ -404,7 +421,8 @@ pub fn load_source(dir: &Path) -> Result<Source, SourceError> {
         let text = read_text(dir, file)?;
         let session: SessionToml = parse_text(file, &text)?;
         texts.insert(file.clone(), text.clone());
-        let mut heard = Recordings::beside(dir, file, &layout.recordings, &mut layout.notes)?;
+        let mut heard =
+            Recordings::beside(dir, file, &layout.recordings, &mut layout.notes, &listening)?;
         let mut phases = Vec::with_capacity(session.phases.len());
         for (i, phase) in session.phases.into_iter().enumerate() {
             let at = format!("phase {} ({})", i + 1, kind_name(phase.kind));
@@ -676,6 +694,8 @@ struct Layout {
     notes: Vec<String>,
     /// A session or tool file → the folder of recordings beside it.
     recordings: BTreeMap<String, String>,
+    /// The size of all the recordings in those folders.
+    recording_bytes: u64,
 }
 
 /// What a directory entry is, never following links.
@@ -694,6 +714,7 @@ impl Layout {
             media: Vec::new(),
             notes: Vec::new(),
             recordings: BTreeMap::new(),
+            recording_bytes: 0,
         };
         let mut seen_sessions = false;
         let mut seen_tools = false;
@@ -820,6 +841,13 @@ fn toml_files(root: &Path, rel: &str, layout: &mut Layout) -> Result<Vec<String>
                 hint: "a folder here holds recordings of the texts of the .toml file with the same name, and there is no such file; rename the folder or move it out",
             });
         }
+        for (name, kind) in list(root, &folder)? {
+            if let (Kind::File(size), Some((_, ext))) = (kind, name.rsplit_once('.')) {
+                if AUDIO_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) {
+                    layout.recording_bytes += size;
+                }
+            }
+        }
         layout.recordings.insert(toml, folder);
     }
     Ok(files)
@@ -836,6 +864,21 @@ struct Recordings {
     /// What was given, for the [`Source`].
     used: Vec<Recording>,
     media: Vec<MediaFile>,
+}
+
+/// How far `load_source_with` is through the recordings.
+struct Listening<'a> {
+    done: AtomicU64,
+    total: u64,
+    report: &'a (dyn Fn(u64, u64) + Sync),
+}
+
+impl Listening<'_> {
+    /// A recording of `bytes` was decoded.
+    fn heard(&self, bytes: u64) {
+        let done = self.done.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        (self.report)(done, self.total);
+    }
 }
 
 /// One recording, decoded.
@@ -857,16 +900,22 @@ impl Recordings {
         file: &str,
         folders: &BTreeMap<String, String>,
         notes: &mut Vec<String>,
+        listening: &Listening,
     ) -> Result<Recordings, SourceError> {
         match folders.get(file) {
-            Some(folder) => Recordings::load(root, folder, notes),
+            Some(folder) => Recordings::load(root, folder, notes, listening),
             None => Ok(Recordings::default()),
         }
     }
 
     /// Reads and decodes (in parallel) the recordings of `folder`, refusing
     /// anything else but their label files and `.md` notes.
-    fn load(root: &Path, folder: &str, notes: &mut Vec<String>) -> Result<Recordings, SourceError> {
+    fn load(
+        root: &Path,
+        folder: &str,
+        notes: &mut Vec<String>,
+        listening: &Listening,
+    ) -> Result<Recordings, SourceError> {
         let mut sounds: BTreeMap<String, (String, String, u64)> = BTreeMap::new();
         let mut label_files: BTreeMap<String, String> = BTreeMap::new();
         for (name, kind) in list(root, folder)? {
@@ -921,6 +970,7 @@ impl Recordings {
             .map(|(stem, (file, ext, size))| {
                 let path = root.join(&file);
                 let heard = recording::listen(&path).map_err(|p| refused(&file, p))?;
+                listening.heard(size);
                 let hash = hash_file(&path).map_err(|source| SourceError::Read {
                     path: path.clone(),
                     source,

@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use content_pack::{
-    build_new_pack_from_source, build_pack_from_source, check_offer, load_source, rules,
+    build_new_pack_from_source, build_pack_from_source, check_offer, load_source_with, rules,
     BuildOptions, Limits, Manifest, Programme, SigningKey, Source, TrustedKey, TrustedKeys,
     UnverifiedPack,
 };
@@ -130,7 +130,9 @@ pub(crate) fn load_key(path: &Path) -> anyhow::Result<SigningKey> {
 /// Loads the source folder and checks every content rule; each finding is
 /// printed on stdout, one a line, and the error says how many there were.
 fn load_and_check(folder: &Path, then: &str) -> anyhow::Result<Source> {
-    let source = load_source(folder)?;
+    let bar = progress::bytes("hearing");
+    let source = load_source_with(folder, &|done, total| progress::update(&bar, done, total))?;
+    bar.finish_and_clear();
     let found = rules::check(&source)?;
     if found.is_empty() {
         return Ok(source);
@@ -219,7 +221,7 @@ pub fn build(a: BuildArgs) -> anyhow::Result<()> {
     let recorded: String = source
         .recordings
         .iter()
-        .map(|r| format!("\n  recorded: {} ({})", r.file, r.timing.said()))
+        .map(|r| format!("\n  recorded: {}: {}", r.file, r.timing.said()))
         .collect();
     crate::emit(&format!(
         "built {}: pack {} version {}, {} sessions, {} tools, {} files, {} bytes, signed by key {}\n{spoken}{recorded}",

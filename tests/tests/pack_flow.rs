@@ -593,7 +593,7 @@ fn pack_build_says_which_texts_a_person_recorded() {
     let built = build(&src, "1", &sk, &pack);
     assert!(built.contains(", 1 with a person's recording,"), "{built}");
     assert!(
-        built.contains("recorded: sessions/01-welcome-to-insideout/phase-1.text.flac (sentences timed by its pauses)"),
+        built.contains("recorded: sessions/01-welcome-to-insideout/phase-1.text.flac: sentences timed by its pauses"),
         "{built}"
     );
     let inspected = ok(

@@ -155,7 +155,21 @@ fn a_persons_recordings_go_into_the_pack_each_given_to_the_text_it_reads() {
     )
     .unwrap();
 
-    let source = load_source(root).unwrap();
+    // Decoding reports its progress in bytes of the recordings, to the end.
+    let reports = std::sync::Mutex::new(Vec::new());
+    let source = load_source_with(root, &|done, total| {
+        reports.lock().unwrap().push((done, total))
+    })
+    .unwrap();
+    let sizes: u64 = source
+        .recordings
+        .iter()
+        .map(|r| fs::metadata(root.join(&r.file)).unwrap().len())
+        .sum();
+    let mut reports = reports.into_inner().unwrap();
+    reports.sort();
+    assert_eq!(reports.len(), 5, "one report a recording: {reports:?}");
+    assert_eq!(reports.last(), Some(&(sizes, sizes)), "{reports:?}");
     let p = &source.programme;
     let phases = &p.sessions[0].phases;
     let heard =
