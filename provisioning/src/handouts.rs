@@ -10,6 +10,10 @@
 //! loading anything from anywhere, so a page printed on an office PC reaches
 //! no network.
 //!
+//! `--language cy` prints the room's words in Welsh (the pack must carry
+//! the translation): the tool handouts wholly, with the Welsh pictures; the
+//! facilitator guides keep their headings and notes in English.
+//!
 //! The pack is verified and unpacked through the same code a kiosk uses
 //! (into a temporary content store that is removed afterwards), so nothing
 //! is printed from a pack whose signature or hashes do not check out.
@@ -22,7 +26,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use content_pack::{
-    ContentStore, GuideSection, Limits, NoObserver, PhaseKind, Programme, Session, Tool,
+    ContentStore, GuideSection, Language, Limits, NoObserver, PhaseKind, Programme, Session, Tool,
     UnverifiedPack, WorksheetKind,
 };
 
@@ -37,6 +41,11 @@ pub struct HandoutsArgs {
     /// The folder to write the pages to (made if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// The language of the room's words: en (English) or cy (Welsh, when
+    /// the pack has it). Headings and notes for the facilitator stay in
+    /// English.
+    #[arg(long, value_name = "CODE", default_value = "en")]
+    language: Language,
 }
 
 /// One page to write: its file name and its HTML.
@@ -56,27 +65,47 @@ pub fn handouts(a: HandoutsArgs) -> anyhow::Result<()> {
         let store = ContentStore::open(&staging)?;
         let installed = store.install(verified, chrono::Utc::now(), &mut NoObserver)?;
         let programme = installed.programme()?;
+        if a.language != Language::En
+            && !programme
+                .translations
+                .iter()
+                .any(|t| t.language == a.language)
+        {
+            anyhow::bail!(
+                "this pack has no {} translation (its pack.toml claims none): print the handouts in English, or give a pack built with one",
+                a.language.english_name()
+            );
+        }
+        // The pictures, and their versions in the language where the pack
+        // has them; the audio is not needed.
         let mut pictures = BTreeMap::new();
         for path in programme.media_paths() {
-            let file = installed.dir().join(path);
-            let bytes =
-                fs::read(&file).with_context(|| format!("cannot read {path} from the pack"))?;
-            pictures.insert(path.to_owned(), bytes);
+            if !(path.ends_with(".svg") || path.ends_with(".png")) {
+                continue;
+            }
+            let variant = a.language.picture(path);
+            let found = variant.filter(|v| installed.dir().join(v).is_file());
+            for path in std::iter::once(path).chain(found.as_deref()) {
+                let bytes = fs::read(installed.dir().join(path))
+                    .with_context(|| format!("cannot read {path} from the pack"))?;
+                pictures.insert(path.to_owned(), bytes);
+            }
         }
         Ok::<_, anyhow::Error>((programme, pictures))
     })();
     // The unpacked copy is only a means to read the pack: remove it whatever happened.
     let _ = fs::remove_dir_all(&staging);
     let (programme, pictures) = result?;
-    let pages = render(&programme, &pictures);
+    let pages = render(&programme, &pictures, a.language);
     fs::create_dir_all(&a.out).with_context(|| format!("cannot make {}", a.out.display()))?;
     for page in &pages {
         write_page(&a.out, page)?;
     }
     crate::emit(&format!(
-        "wrote {} pages to {}: {} session guides, {} tool handouts, the safety guide and an index",
+        "wrote {} pages to {} (the room's words in {}): {} session guides, {} tool handouts, the safety guide and an index",
         pages.len(),
         a.out.display(),
+        a.language.english_name(),
         programme.sessions.len(),
         programme.tools.len()
     ))
@@ -87,30 +116,36 @@ fn write_page(dir: &Path, page: &Page) -> anyhow::Result<()> {
     fs::write(&path, &page.html).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Every page for `programme`, pictures taken from `pictures` (pack path →
-/// bytes; a picture missing there is left out).
-pub fn render(programme: &Programme, pictures: &BTreeMap<String, Vec<u8>>) -> Vec<Page> {
+/// Every page for `programme`, the room's words in `l`, pictures taken
+/// from `pictures` (pack path → bytes; a picture missing there is left out,
+/// and one missing in `l` is shown as it is).
+pub fn render(
+    programme: &Programme,
+    pictures: &BTreeMap<String, Vec<u8>>,
+    l: Language,
+) -> Vec<Page> {
     let mut pages = vec![Page {
         file: "index.html".into(),
-        html: index(programme),
+        html: index(programme, l),
     }];
     pages.push(Page {
         file: "safety-guide.html".into(),
         html: page(
             "Facilitator safety and disclosure guide",
             &safety_guide(&programme.safety_guide),
+            Language::En,
         ),
     });
     for s in &programme.sessions {
         pages.push(Page {
             file: session_file(s),
-            html: session_guide(programme, s, pictures),
+            html: session_guide(programme, s, pictures, l),
         });
     }
     for t in &programme.tools {
         pages.push(Page {
             file: tool_file(t),
-            html: tool_handout(t, pictures),
+            html: tool_handout(t, pictures, l),
         });
     }
     pages
@@ -155,28 +190,56 @@ h2, h3 { break-after: avoid-page; }
 .small { font-size: 10pt; }
 "#;
 
-/// A whole page: no script, and a policy that loads nothing from anywhere.
-fn page(title: &str, body: &str) -> String {
+/// A whole page in `l`: no script, and a policy that loads nothing from
+/// anywhere.
+fn page(title: &str, body: &str, l: Language) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n\
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        html_lang(l),
         esc(title)
     )
 }
 
-fn index(programme: &Programme) -> String {
+/// `l` as HTML names it.
+fn html_lang(l: Language) -> &'static str {
+    match l {
+        Language::En => "en-GB",
+        Language::Cy => "cy",
+    }
+}
+
+/// ` lang="cy"` for an element of the room's words on an English page, so
+/// that a screen reader speaks them in their language.
+fn lang_attr(l: Language) -> String {
+    match l {
+        Language::En => String::new(),
+        l => format!(" lang=\"{}\"", html_lang(l)),
+    }
+}
+
+fn index(programme: &Programme, l: Language) -> String {
     let mut b = format!("<h1>{}</h1>\n", esc(&programme.title));
     b.push_str("<p>Print the facilitator guides for the people who run the sessions, and the tool handouts for the group.</p>\n");
+    if let Some(t) = programme.translations.iter().find(|t| t.language == l) {
+        let _ = writeln!(
+            b,
+            "<p>The room's words are in {}: translation {}.</p>",
+            l.english_name(),
+            esc(&t.reference)
+        );
+    }
+    let lang = lang_attr(l);
     b.push_str("<h2>Safety</h2>\n<ul><li><a href=\"safety-guide.html\">Facilitator safety and disclosure guide</a></li></ul>\n");
     b.push_str("<h2>Facilitator guides</h2>\n<ul>\n");
     for s in &programme.sessions {
         let _ = writeln!(
             b,
-            "<li><a href=\"{}\">Session {}: {}</a> ({} minutes)</li>",
+            "<li><a href=\"{}\">Session {}: <span{lang}>{}</span></a> ({} minutes)</li>",
             session_file(s),
             s.number,
-            esc(&s.title.standard),
+            esc(s.title.pick_in(l, false)),
             s.minutes
         );
     }
@@ -184,34 +247,40 @@ fn index(programme: &Programme) -> String {
     for t in &programme.tools {
         let _ = writeln!(
             b,
-            "<li><a href=\"{}\">{}</a> ({})</li>",
+            "<li><a href=\"{}\"{lang}>{}</a> (<span{lang}>{}</span>)</li>",
             tool_file(t),
-            esc(&t.name.plain),
-            esc(&t.name.standard)
+            esc(t.name.pick_in(l, true)),
+            esc(t.name.pick_in(l, false))
         );
     }
     b.push_str("</ul>\n");
-    page(&programme.title, &b)
+    page(&programme.title, &b, Language::En)
 }
 
 fn session_guide(
     programme: &Programme,
     s: &Session,
     pictures: &BTreeMap<String, Vec<u8>>,
+    l: Language,
 ) -> String {
+    let lang = lang_attr(l);
     let mut b = format!(
-        "<h1>Session {}: {}</h1>\n<p class=\"sub\">Plain words: {} · {} minutes · facilitator guide, not for the group</p>\n",
+        "<h1>Session {}: <span{lang}>{}</span></h1>\n<p class=\"sub\">Plain words: <span{lang}>{}</span> · {} minutes · facilitator guide, not for the group</p>\n",
         s.number,
-        esc(&s.title.standard),
-        esc(&s.title.plain),
+        esc(s.title.pick_in(l, false)),
+        esc(s.title.pick_in(l, true)),
         s.minutes
     );
     b.push_str("<p class=\"points\">");
     for point in &s.points {
-        if let Some(img) = programme
-            .point_picture(*point)
-            .and_then(|p| image(p, pictures, &point.to_string(), ""))
-        {
+        if let Some(img) = programme.point_picture(*point).and_then(|p| {
+            image(
+                &picture_in(p, l, pictures),
+                pictures,
+                &point.to_string(),
+                "",
+            )
+        }) {
             b.push_str(&img);
         }
     }
@@ -225,9 +294,9 @@ fn session_guide(
     for p in &s.phases {
         let _ = writeln!(
             b,
-            "<tr><td>{}: {}</td><td>{}:{:02}</td><td>{}</td></tr>",
+            "<tr><td>{}: <span{lang}>{}</span></td><td>{}:{:02}</td><td>{}</td></tr>",
             p.kind,
-            esc(&p.title.standard),
+            esc(p.title.pick_in(l, false)),
             start / 60,
             start % 60,
             p.minutes
@@ -245,16 +314,16 @@ fn session_guide(
     for p in &s.phases {
         let _ = writeln!(
             b,
-            "<div class=\"phase\">\n<h2>{}: {} ({} minutes)</h2>",
+            "<div class=\"phase\">\n<h2>{}: <span{lang}>{}</span> ({} minutes)</h2>",
             p.kind,
-            esc(&p.title.standard),
+            esc(p.title.pick_in(l, false)),
             p.minutes
         );
         let _ = writeln!(
             b,
-            "<h3>On the screen</h3>\n<p class=\"text\">{}</p>\n<h3>Plain words</h3>\n<p class=\"text\">{}</p>",
-            esc(p.text.standard.trim()),
-            esc(p.text.plain.trim())
+            "<h3>On the screen</h3>\n<p class=\"text\"{lang}>{}</p>\n<h3>Plain words</h3>\n<p class=\"text\"{lang}>{}</p>",
+            esc(p.text.pick_in(l, false).trim()),
+            esc(p.text.pick_in(l, true).trim())
         );
         b.push_str("<h3>Notes</h3>\n<ul class=\"notes\">\n");
         for n in &p.facilitator_notes {
@@ -266,10 +335,10 @@ fn session_guide(
             for t in p.tools.iter().filter_map(|id| programme.tool(id)) {
                 let _ = writeln!(
                     b,
-                    "<li><b>{}</b> ({}): {} Handout: {}</li>",
-                    esc(&t.name.standard),
-                    esc(&t.name.plain),
-                    esc(&t.summary.standard),
+                    "<li><b{lang}>{}</b> (<span{lang}>{}</span>): <span{lang}>{}</span> Handout: {}</li>",
+                    esc(t.name.pick_in(l, false)),
+                    esc(t.name.pick_in(l, true)),
+                    esc(t.summary.pick_in(l, false)),
                     tool_file(t)
                 );
             }
@@ -285,7 +354,11 @@ fn session_guide(
     b.push_str("<div class=\"safety\">\n<h1>Safety and disclosure guide</h1>\n");
     b.push_str(&safety_guide(&programme.safety_guide));
     b.push_str("</div>\n");
-    page(&format!("Session {}: {}", s.number, s.title.standard), &b)
+    page(
+        &format!("Session {}: {}", s.number, s.title.pick_in(l, false)),
+        &b,
+        Language::En,
+    )
 }
 
 fn safety_guide(guide: &[GuideSection]) -> String {
@@ -304,38 +377,48 @@ fn safety_guide(guide: &[GuideSection]) -> String {
 
 /// One page for the group, in plain words, with the picture and an empty
 /// worksheet to fill in.
-fn tool_handout(t: &Tool, pictures: &BTreeMap<String, Vec<u8>>) -> String {
+fn tool_handout(t: &Tool, pictures: &BTreeMap<String, Vec<u8>>, l: Language) -> String {
+    let plain = |text: &content_pack::ParticipantText| esc(text.pick_in(l, true));
     let mut b = String::from("<div class=\"handout\">\n");
     let _ = writeln!(
         b,
         "<h1>{}</h1>\n<p class=\"sub\">{}</p>",
-        esc(&t.name.plain),
-        esc(&t.name.standard)
+        plain(&t.name),
+        esc(t.name.pick_in(l, false))
     );
-    if let Some(img) = image(&t.picture, pictures, &t.name.plain, "picture") {
+    let picture = picture_in(&t.picture, l, pictures);
+    if let Some(img) = image(&picture, pictures, t.name.pick_in(l, true), "picture") {
         b.push_str(&img);
     }
-    let _ = writeln!(b, "<p>{}</p>\n<ol>", esc(&t.summary.plain));
+    let _ = writeln!(b, "<p>{}</p>\n<ol>", plain(&t.summary));
     for step in &t.steps {
-        let _ = writeln!(b, "<li>{}</li>", esc(&step.plain));
+        let _ = writeln!(b, "<li>{}</li>", plain(step));
     }
     b.push_str("</ol>\n");
-    // Two columns for a grid, and for any sheet too long for one column on
-    // a page under the steps.
-    let kind = if t.worksheet.kind == WorksheetKind::Grid || t.worksheet.fields.len() > 5 {
-        "grid"
-    } else {
-        "list"
-    };
+    // Two columns for a grid, for any sheet too long for one column on a
+    // page under the steps, and under steps long enough to push a column of
+    // four or five boxes off the page (a line holds about 62 characters at
+    // this size; Welsh takes more lines than English).
+    let lines: usize = std::iter::once(&t.summary)
+        .chain(&t.steps)
+        .map(|text| text.pick_in(l, true).chars().count().div_ceil(62))
+        .sum();
+    let fields = t.worksheet.fields.len();
+    let kind =
+        if t.worksheet.kind == WorksheetKind::Grid || fields > 5 || (fields >= 4 && lines > 12) {
+            "grid"
+        } else {
+            "list"
+        };
     let _ = writeln!(b, "<div class=\"boxes {kind}\">");
     for f in &t.worksheet.fields {
         let _ = write!(
             b,
             "<div class=\"box\"><div class=\"label\">{}</div>",
-            esc(&f.label.plain)
+            plain(&f.label)
         );
-        if !f.prompt.plain.trim().is_empty() {
-            let _ = write!(b, "<div class=\"hint\">{}</div>", esc(&f.prompt.plain));
+        if !f.prompt.pick_in(l, true).trim().is_empty() {
+            let _ = write!(b, "<div class=\"hint\">{}</div>", plain(&f.prompt));
         }
         if t.worksheet.kind == WorksheetKind::Rating {
             b.push_str("<div class=\"scale\">0 1 2 3 4 5 6 7 8 9 10</div>");
@@ -343,7 +426,15 @@ fn tool_handout(t: &Tool, pictures: &BTreeMap<String, Vec<u8>>) -> String {
         b.push_str("</div>\n");
     }
     b.push_str("</div>\n</div>\n");
-    page(&t.name.plain, &b)
+    page(t.name.pick_in(l, true), &b, l)
+}
+
+/// The version of the picture at `path` in `l`, if `pictures` has one, or
+/// the picture itself.
+fn picture_in(path: &str, l: Language, pictures: &BTreeMap<String, Vec<u8>>) -> String {
+    l.picture(path)
+        .filter(|p| pictures.contains_key(p))
+        .unwrap_or_else(|| path.to_owned())
 }
 
 /// An `<img>` of the pack's picture, embedded as a `data:` URI, or `None`

@@ -605,3 +605,155 @@ fn pack_build_says_which_texts_a_person_recorded() {
         "the recording is in the pack's manifest: {inspected}"
     );
 }
+
+/// `pack handouts --language cy`: each tool handout is in Welsh (its words
+/// and, where the pack has one, its Welsh picture, as Python decodes it from
+/// the page) on one A4 page as Chromium prints it; the facilitator guides
+/// show the room's Welsh words under English headings. A pack without Welsh
+/// is refused, saying so.
+#[test]
+fn welsh_handouts_print_the_welsh_words_and_pictures_one_page_a_tool() {
+    use content_pack::{Language, ParticipantText};
+    let dir = tempfile::tempdir().unwrap();
+    let (_, pk, pack) = keys_and_sample_pack(dir.path());
+    let out_dir = dir.path().join("handouts-cy");
+    let handouts = |pack: &Path, out: &Path| {
+        run(
+            "insideout-provision",
+            &[
+                "pack",
+                "handouts",
+                p(pack),
+                "--trusted-key",
+                p(&pk),
+                "--out",
+                p(out),
+                "--language",
+                "cy",
+            ],
+        )
+    };
+    let said = handouts(&pack, &out_dir);
+    let said = String::from_utf8_lossy(&said.stdout);
+    assert!(said.contains("the room's words in Welsh"), "{said}");
+    let source = load_source(&sample_dir()).unwrap();
+    let programme = &source.programme;
+    let html_of = |text: &str| text.replace('\'', "&#39;").replace('"', "&quot;");
+    let welsh = |t: &ParticipantText| html_of(t.pick_in(Language::Cy, true));
+
+    let mut pictures = Vec::new();
+    for t in &programme.tools {
+        let page = out_dir.join(format!("tool-{}.html", t.id));
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(html.contains("<html lang=\"cy\">"), "{}", t.id);
+        assert!(html.contains(&welsh(&t.name)), "{}: its Welsh name", t.id);
+        for step in &t.steps {
+            assert!(html.contains(&welsh(step)), "{}: {}", t.id, welsh(step));
+            assert!(
+                !html.contains(&html_of(&step.plain)),
+                "{}: English left",
+                t.id
+            );
+        }
+        let cy = sample_dir().join(t.picture.replacen("media/", "media/cy/", 1));
+        pictures.push((
+            page.clone(),
+            if cy.exists() {
+                cy
+            } else {
+                sample_dir().join(&t.picture)
+            },
+        ));
+        let pdf = dir.path().join(format!("tool-{}.pdf", t.id));
+        print_to_pdf(&page, &pdf);
+        assert_eq!(
+            pdf_pages(&pdf),
+            1,
+            "{} in Welsh prints on more than one page",
+            t.id
+        );
+    }
+    // And the first session guide's first point's picture.
+    let s = &programme.sessions[0];
+    let guide = out_dir.join(format!("session-{:02}-{}.html", s.number, s.id));
+    let point = programme.point_picture(s.points[0]).unwrap();
+    pictures.push((
+        guide.clone(),
+        sample_dir().join(point.replacen("media/", "media/cy/", 1)),
+    ));
+    // Python's base64 reads each page's first picture: the Welsh one, byte
+    // for byte.
+    let check = r#"
+import base64, re, sys
+args = sys.argv[1:]
+for page, picture in zip(args[::2], args[1::2]):
+    html = open(page, encoding="utf-8").read()
+    data = re.search(r'<img [^>]*src="data:image/svg\+xml;base64,([^"]+)"', html).group(1)
+    assert base64.b64decode(data) == open(picture, "rb").read(), page
+print(len(args) // 2)
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(check)
+        .args(pictures.iter().flat_map(|(page, picture)| [page, picture]))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        pictures.len().to_string()
+    );
+
+    let guide = std::fs::read_to_string(&guide).unwrap();
+    let text = html_of(s.phases[0].text.pick_in(Language::Cy, false).trim());
+    assert!(
+        guide.contains(&format!("<p class=\"text\" lang=\"cy\">{text}</p>")),
+        "the welcome in Welsh, marked as Welsh"
+    );
+    assert!(guide.contains("<h3>On the screen</h3>") && guide.contains("ACCT"));
+
+    // The same programme packed with no Welsh.
+    let mut english = load_source(&sample_dir()).unwrap();
+    english.programme.translations.clear();
+    english
+        .programme
+        .each_room_text_mut(|t| t.translations.clear());
+    let (sk, pk_en) = tests::content_key(dir.path(), "en");
+    let key = content_pack::SigningKey::from_file(&sk, None).unwrap();
+    let pack_en = dir.path().join("english.iopack");
+    let options = content_pack::BuildOptions {
+        version: 1,
+        created: chrono::Utc::now(),
+        expires: None,
+        rotations: Vec::new(),
+    };
+    content_pack::build_pack_from_source(&english, &options, &key, &pack_en, &mut |_, _| {})
+        .unwrap();
+    let out = tests::run(
+        "insideout-provision",
+        &[
+            "pack",
+            "handouts",
+            p(&pack_en),
+            "--trusted-key",
+            p(&pk_en),
+            "--out",
+            p(&dir.path().join("none")),
+            "--language",
+            "cy",
+        ],
+        None,
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("this pack has no Welsh translation (its pack.toml claims none)"),
+        "{err}"
+    );
+    assert!(!dir.path().join("none").exists(), "nothing written");
+}

@@ -522,11 +522,16 @@ fn the_sample_builds_into_a_pack_that_installs_the_same_programme_and_pictures()
 fn every_picture_with_words_has_its_welsh_version() {
     let source = load_source(&sample_dir()).unwrap();
     let p = &source.programme;
-    let shown = p.tools.iter().map(|t| t.picture.clone()).chain(
-        p.sessions
-            .iter()
-            .flat_map(|s| s.phases.iter().filter_map(|ph| ph.media.clone())),
-    );
+    let shown = p
+        .tools
+        .iter()
+        .map(|t| t.picture.clone())
+        .chain(
+            p.sessions
+                .iter()
+                .flat_map(|s| s.phases.iter().filter_map(|ph| ph.media.clone())),
+        )
+        .chain(p.point_pictures.iter().map(|pp| pp.picture.clone()));
     let words_in = |svg: &str| -> Vec<String> {
         svg.split("<text")
             .skip(1)
@@ -555,7 +560,7 @@ fn every_picture_with_words_has_its_welsh_version() {
         );
         checked += 1;
     }
-    assert!(checked >= 20, "{checked} pictures with words");
+    assert!(checked >= 25, "{checked} pictures with words");
 }
 
 /// `pack build --speak` reads aloud the texts `each_room_text_mut` visits,
