@@ -18,7 +18,8 @@ use slint::{ComponentHandle, Model};
 
 use util::*;
 
-/// A tone of `seconds` as a WAV file, made by sox.
+/// A tone of `seconds`, made by sox as the file's name says: WAV, FLAC or
+/// Ogg Vorbis (three of the formats a pack may hold).
 fn tone(path: &std::path::Path, seconds: f32) {
     let ok = Command::new("sox")
         .args(["-n", "-r", "22050", "-c", "1", "-b", "16"])
@@ -90,9 +91,9 @@ fn read_aloud_plays_to_the_end_through_alsa_moving_the_highlight() {
             .iter_mut()
             .find(|t| t.id == "brainstorming")
             .unwrap();
-        record(&mut tool.summary, "summary.wav", 1.2);
+        record(&mut tool.summary, "summary.ogg", 1.2);
         record(&mut tool.steps[0], "step-1.wav", 1.2);
-        record(&mut tool.steps[2], "step-3.wav", 1.2);
+        record(&mut tool.steps[2], "step-3.flac", 1.2);
         source.media.sort_by(|a, b| a.pack_path.cmp(&b.pack_path));
     });
     // The real clock: the recording plays in real time.
