@@ -57,6 +57,18 @@ const NOT_RUN: &[(&str, &str, &str, &str)] = &[
         ".ci/run",
     ),
     (
+        "README.md",
+        "insideout-provision pack build content-pack/sample --version 3 --speak",
+        "reads the whole sample aloud (a minute) into the folder of a demo that is running",
+        "tests/scripts/speak-sample.sh makes and checks the same pack; pack_flow builds and imports packs",
+    ),
+    (
+        "README.md",
+        "insideout-provision kiosk trust add --data-dir $DATA",
+        "the data folder of a demo that is running",
+        "the operator guide's kiosk trust add, run by this test",
+    ),
+    (
         "docs/operator-guide.md",
         "cp /path/to/stick/insideout-*.deb /root/",
         "copies the release packages, which a test build does not make",
