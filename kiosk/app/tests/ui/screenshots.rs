@@ -144,6 +144,14 @@ fn every_screen_renders_at_three_sizes() {
         theme.set_text_scale(1.0);
         press(&window, "Close the tool");
     }
+    // A tool read aloud at the largest text size, its summary being read.
+    kiosk::adapters::tool::open(&controller, "cost-benefit");
+    theme.set_text_scale(1.4);
+    as_if_reading_tool(&window, 0, 0);
+    snap(&window, "08c-tool-read-aloud-largest");
+    window.global::<kiosk::ui::ToolAdapter>().set_reading(false);
+    theme.set_text_scale(1.0);
+    press(&window, "Close the tool");
 
     press(&window, "Choose another tool");
     snap(&window, "08b-tool-picker");
