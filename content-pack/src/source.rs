@@ -842,8 +842,8 @@ fn toml_files(root: &Path, rel: &str, layout: &mut Layout) -> Result<Vec<String>
             });
         }
         for (name, kind) in list(root, &folder)? {
-            if let (Kind::File(size), Some((_, ext))) = (kind, name.rsplit_once('.')) {
-                if AUDIO_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) {
+            if let Kind::File(size) = kind {
+                if AUDIO_EXTENSIONS.contains(&stem_and_ext(&name).1.as_str()) {
                     layout.recording_bytes += size;
                 }
             }
@@ -864,6 +864,13 @@ struct Recordings {
     /// What was given, for the [`Source`].
     used: Vec<Recording>,
     media: Vec<MediaFile>,
+}
+
+/// A file name's stem and its extension in lower case: a recorder may name
+/// its files `.WAV`, and the pack's are lower case.
+fn stem_and_ext(name: &str) -> (&str, String) {
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    (stem, ext.to_ascii_lowercase())
 }
 
 /// How far `load_source_with` is through the recordings.
@@ -920,9 +927,7 @@ impl Recordings {
         let mut label_files: BTreeMap<String, String> = BTreeMap::new();
         for (name, kind) in list(root, folder)? {
             let file = join(folder, &name);
-            let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, ""));
-            // A recorder may name its files `.WAV`; the pack's are lower case.
-            let ext = ext.to_ascii_lowercase();
+            let (stem, ext) = stem_and_ext(&name);
             match kind {
                 Kind::File(_) if is_note(&name) => notes.push(file),
                 Kind::File(_) if ext == "txt" => {

@@ -43,6 +43,18 @@ fn build(source: &Path, version: &str, secret: &Path, out: &Path) -> String {
     )
 }
 
+/// `source` built as version 1, signed with `key`, to `out`, in this
+/// process: for a source the test changed in memory.
+fn pack_in_process(source: &content_pack::Source, key: &content_pack::SigningKey, out: &Path) {
+    let options = content_pack::BuildOptions {
+        version: 1,
+        created: chrono::Utc::now(),
+        expires: None,
+        rotations: Vec::new(),
+    };
+    content_pack::build_pack_from_source(source, &options, key, out, &mut |_, _| {}).unwrap();
+}
+
 /// Runs a command that must fail, and returns its one stderr line.
 fn refused(name: &str, args: &[&str]) -> String {
     let out = run(name, args);
@@ -309,13 +321,7 @@ fn inspecting_an_unverified_pack_escapes_its_texts() {
         reference: "CR\r\n-1".into(),
     };
     let pack = dir.path().join("escapes.iopack");
-    let options = BuildOptions {
-        version: 1,
-        created: chrono::Utc::now(),
-        expires: None,
-        rotations: Vec::new(),
-    };
-    build_pack_from_source(&source, &options, &key, &pack, &mut |_, _| {}).unwrap();
+    pack_in_process(&source, &key, &pack);
     let out = ok("insideout-provision", &["pack", "inspect", p(&pack)]);
     assert!(out.contains("NOT VERIFIED"), "{out}");
     assert!(
@@ -725,14 +731,7 @@ print(len(args) // 2)
     let (sk, pk_en) = tests::content_key(dir.path(), "en");
     let key = content_pack::SigningKey::from_file(&sk, None).unwrap();
     let pack_en = dir.path().join("english.iopack");
-    let options = content_pack::BuildOptions {
-        version: 1,
-        created: chrono::Utc::now(),
-        expires: None,
-        rotations: Vec::new(),
-    };
-    content_pack::build_pack_from_source(&english, &options, &key, &pack_en, &mut |_, _| {})
-        .unwrap();
+    pack_in_process(&english, &key, &pack_en);
     let out = tests::run(
         "insideout-provision",
         &[
